@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A thin wrapper around Kbuild (which holds the object list and flags), plus
+# the project's check, demo and install targets.
+
+KERNELRELEASE ?= $(shell scripts/kver)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+KSRC ?= /usr/src/linux-source-6.1
+CHECKPATCH ?= $(KSRC)/scripts/checkpatch.pl
+PWD := $(shell pwd)
+
+SOURCES := main.c ctl.c icmp_guard.h
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C selftests clean
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a $(KERNELRELEASE)
+
+deps:
+	scripts/install-deps
+
+CHECKPATCH_FLAGS := --strict --no-tree --terse --show-types --max-line-length=80
+
+# checkpatch --strict on every source file: no errors, warnings or checks.
+# The header alone may use an X-macro (a counter table expanded into the
+# enum, names and reasons, as include/net/dropreason.h does), which
+# checkpatch cannot tell from a badly parenthesised expression.
+style:
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) -f $(filter %.c,$(SOURCES)) \
+		selftests/*.c
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
+		--ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f icmp_guard.h
+
+# sparse over the module (C=2 checks every file, built or not).
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 CHECK=sparse \
+		modules 2>&1 | tee .sparse.log
+	@! grep -E 'warning|error' .sparse.log
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+.PHONY: all module clean install deps style sparse check demo

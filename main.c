@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * icmp_guard: police incoming ICMP Redirects.
+ *
+ * A netfilter hook at NF_INET_LOCAL_IN, registered in every network
+ * namespace, sees each IPv4 Redirect before icmp_rcv() does. It checks that
+ * the message is well formed, that it comes from the gateway this host would
+ * use for the embedded datagram (by route, device and link-layer address),
+ * that the new gateway is a sane on-link neighbour and that the embedded
+ * datagram really left this host; it demotes Network Redirects to Host
+ * Redirects. It only ever drops or rewrites: Linux's own checks still run
+ * on whatever it lets through.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/if_arp.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/skbuff.h>
+#include <net/arp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ip_fib.h>
+#include <net/l3mdev.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+
+#include "icmp_guard.h"
+
+/* In enum order, so each string sits at its counter's index. */
+#define IG_NAME(id, name, why) name,
+const char *const icmp_guard_counter_names[IG_NR_COUNTERS] = {
+	ICMP_GUARD_COUNTERS(IG_NAME)
+};
+
+#define IG_WHY(id, name, why) why,
+const char *const icmp_guard_drop_reasons[IG_NR_COUNTERS] = {
+	ICMP_GUARD_COUNTERS(IG_WHY)
+};
+
+const struct icmp_guard_cfg icmp_guard_default_cfg = {
+	.policy			= ICMP_GUARD_ENFORCE,
+	.demote			= 1,
+	.check_gateway		= 1,
+	.check_lladdr		= 1,
+	.check_new_gateway	= 1,
+	.check_inner_source	= 1,
+	.log			= 1,
+};
+
+static unsigned int icmp_guard_net_id __read_mostly;
+
+struct icmp_guard_net *icmp_guard_pernet(const struct net *net)
+{
+	return net_generic(net, icmp_guard_net_id);
+}
+
+/* ------------------------------------------------------------------------
+ * Counters
+ */
+
+#define IG_BIT(c) BIT_ULL(IG_##c)
+
+/* One update section per packet: the verdict is collected as a bit mask. */
+static void icmp_guard_count(struct icmp_guard_net *ign, u64 mask)
+{
+	struct icmp_guard_stats *s;
+
+	BUILD_BUG_ON(IG_NR_COUNTERS > 64);
+
+	/* LOCAL_IN runs with BH disabled, so this CPU's slot is ours. */
+	s = this_cpu_ptr(ign->stats);
+	u64_stats_update_begin(&s->syncp);
+	while (mask) {
+		u64_stats_inc(&s->cnt[__ffs64(mask)]);
+		mask &= mask - 1;
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
+			   u64 sum[IG_NR_COUNTERS])
+{
+	u64 v[IG_NR_COUNTERS];
+	unsigned int start;
+	int cpu, i;
+
+	memset(sum, 0, sizeof(u64) * IG_NR_COUNTERS);
+	for_each_possible_cpu(cpu) {
+		const struct icmp_guard_stats *s = per_cpu_ptr(ign->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < IG_NR_COUNTERS; i++)
+				v[i] = u64_stats_read(&s->cnt[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < IG_NR_COUNTERS; i++)
+			sum[i] += v[i];
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The Redirect pipeline
+ */
+
+/* What the checks need of one Redirect, read once from the skb. */
+struct ig_redirect {
+	struct net *net;
+	struct net_device *dev;	/* device it arrived on (a VRF's slave) */
+	unsigned int thoff;
+	__be32 saddr;		/* sender: the claimed current gateway */
+	__be32 new_gw;
+	struct iphdr inner;	/* embedded header, fixed part */
+	u8 src_mac[ETH_ALEN];
+	bool has_mac;
+};
+
+/*
+ * Check 1, well-formedness. Cheap and first: everything later trusts the
+ * lengths validated here. The skb may be non-linear (a reassembled
+ * datagram), so every read goes through skb_header_pointer().
+ */
+static int ig_check_wellformed(struct sk_buff *skb, struct ig_redirect *r)
+{
+	struct {
+		struct icmphdr icmp;
+		struct iphdr inner;
+	} _h;
+	const typeof(_h) *h;
+	unsigned int len;
+
+	BUILD_BUG_ON(sizeof(_h) != sizeof(struct icmphdr) +
+				   sizeof(struct iphdr));
+
+	len = skb->len - r->thoff;
+	h = skb_header_pointer(skb, r->thoff, sizeof(_h), &_h);
+	if (!h)
+		return IG_DROP_MALFORMED;
+	/* RFC 792: the embedded header plus its first 64 bits of data. */
+	if (h->inner.version != 4 || h->inner.ihl < 5 ||
+	    sizeof(h->icmp) + h->inner.ihl * 4 + 8 > len)
+		return IG_DROP_MALFORMED;
+	if (csum_fold(skb_checksum(skb, r->thoff, len, 0)))
+		return IG_DROP_CHECKSUM;
+	/* Linux itself would take "code & 7", accepting codes 8 to 11. */
+	if (h->icmp.code > ICMP_REDIR_HOSTTOS)
+		return IG_DROP_BAD_CODE;
+
+	r->new_gw = h->icmp.un.gateway;
+	r->inner = h->inner;
+	return 0;
+}
+
+static int ig_l3mdev_table(const struct net_device *dev)
+{
+	return l3mdev_fib_table(dev) ? : RT_TABLE_LOCAL;
+}
+
+/*
+ * Check 2: the route this host uses for the embedded datagram has the
+ * sender as gateway, and goes out of the device the Redirect came in on.
+ * The flow is built from the inner header the way ipv4_redirect() builds
+ * it; the receiving device's VRF, if any, selects the table. ANYSRC lets
+ * the lookup proceed for a foreign inner source, which check 5 judges.
+ */
+static int ig_check_gateway(const struct ig_redirect *r)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	int ret = 0;
+
+	flowi4_init_output(&fl4, l3mdev_master_ifindex_rcu(r->dev), 0,
+			   r->inner.tos & IPTOS_RT_MASK, RT_SCOPE_UNIVERSE,
+			   r->inner.protocol, FLOWI_FLAG_ANYSRC,
+			   r->inner.daddr, r->inner.saddr, 0, 0,
+			   sock_net_uid(r->net, NULL));
+	rt = ip_route_output_key(r->net, &fl4);
+	if (IS_ERR(rt))
+		return IG_DROP_NOT_GATEWAY;
+	if (rt->rt_gw_family != AF_INET || rt->rt_gw4 != r->saddr)
+		ret = IG_DROP_NOT_GATEWAY;
+	else if (rt->dst.dev != r->dev)
+		ret = IG_DROP_WRONG_DEVICE;
+	ip_rt_put(rt);
+	return ret;
+}
+
+/*
+ * Check 3: the frame's source MAC is the one this host has resolved for the
+ * gateway. A spoofed source IP is not enough to pass it. Devices without
+ * Ethernet-like link-layer addresses (tunnels) have nothing to compare.
+ */
+static int ig_check_lladdr(const struct ig_redirect *r)
+{
+	u8 ha[MAX_ADDR_LEN] __aligned(sizeof(unsigned long));
+	struct neighbour *n;
+
+	if (r->dev->type != ARPHRD_ETHER || r->dev->addr_len != ETH_ALEN)
+		return 0;
+	if (!r->has_mac)
+		return IG_DROP_LLADDR;
+	n = __ipv4_neigh_lookup_noref(r->dev, (__force u32)r->saddr);
+	if (!n || !(READ_ONCE(n->nud_state) & NUD_VALID))
+		return IG_DROP_LLADDR;
+	neigh_ha_snapshot(ha, n, r->dev);
+	if (!ether_addr_equal_unaligned(ha, r->src_mac))
+		return IG_DROP_LLADDR;
+	return 0;
+}
+
+static bool ig_is_onlink(struct in_device *in_dev, __be32 addr)
+{
+	const struct in_ifaddr *ifa;
+
+	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		if (!inet_ifa_match(addr, ifa))
+			continue;
+		/* Not the subnet's own network or broadcast address. */
+		if (ifa->ifa_prefixlen < 31 &&
+		    ((addr & ~ifa->ifa_mask) == 0 ||
+		     (addr | ifa->ifa_mask) == htonl(INADDR_BROADCAST)))
+			return false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Check 4: the new gateway is a plausible unicast neighbour on the link,
+ * whatever shared_media says (Linux skips its on-link test by default).
+ */
+static int ig_check_new_gateway(const struct ig_redirect *r)
+{
+	__be32 gw = r->new_gw;
+	struct in_device *in_dev;
+
+	if (ipv4_is_zeronet(gw) || ipv4_is_loopback(gw) ||
+	    ipv4_is_lbcast(gw) || ipv4_is_multicast(gw) ||
+	    (gw & htonl(0xf0000000)) == htonl(0xf0000000) ||
+	    gw == r->saddr)
+		return IG_DROP_BAD_NEW_GATEWAY;
+	if (inet_addr_type_table(r->net, gw, ig_l3mdev_table(r->dev)) !=
+	    RTN_UNICAST)
+		return IG_DROP_BAD_NEW_GATEWAY;
+	in_dev = __in_dev_get_rcu(r->dev);
+	if (!in_dev || !ig_is_onlink(in_dev, gw))
+		return IG_DROP_BAD_NEW_GATEWAY;
+	return 0;
+}
+
+/* Check 5: a Redirect is about a datagram this host sent. */
+static int ig_check_inner_source(const struct ig_redirect *r)
+{
+	if (inet_addr_type_table(r->net, r->inner.saddr,
+				 ig_l3mdev_table(r->dev)) != RTN_LOCAL)
+		return IG_DROP_INNER_SOURCE;
+	return 0;
+}
+
+/* Run checks 1 to 5 in order; return the first drop reason, or 0. */
+static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
+		    const struct icmp_guard_cfg *cfg)
+{
+	int ret;
+
+	ret = ig_check_wellformed(skb, r);
+	if (ret)
+		return ret;
+	if (cfg->check_gateway) {
+		ret = ig_check_gateway(r);
+		if (ret)
+			return ret;
+	}
+	if (cfg->check_lladdr) {
+		ret = ig_check_lladdr(r);
+		if (ret)
+			return ret;
+	}
+	if (cfg->check_new_gateway) {
+		ret = ig_check_new_gateway(r);
+		if (ret)
+			return ret;
+	}
+	if (cfg->check_inner_source)
+		return ig_check_inner_source(r);
+	return 0;
+}
+
+/*
+ * Codes 0/2 become 1/3, as Linux already treats them. The type/code word
+ * changes and the checksum absorbs the difference, so the sum over the
+ * message, and a CHECKSUM_COMPLETE skb->csum, stay valid.
+ */
+static bool ig_demote(struct sk_buff *skb, unsigned int thoff)
+{
+	struct icmphdr *ih;
+	__be16 old;
+
+	if (skb_ensure_writable(skb, thoff + sizeof(*ih)))
+		return false;
+	ih = (struct icmphdr *)(skb_network_header(skb) + thoff);
+	old = htons(ih->type << 8 | ih->code);
+	ih->code = ih->code == ICMP_REDIR_NET ? ICMP_REDIR_HOST :
+						ICMP_REDIR_HOSTTOS;
+	csum_replace2(&ih->checksum, old, htons(ih->type << 8 | ih->code));
+	return true;
+}
+
+static void ig_log(const struct ig_redirect *r, int reason, bool dropped)
+{
+	static const u8 no_mac[ETH_ALEN];
+
+	net_info_ratelimited("netns %u: %s redirect from %pI4 (%pM) on %s: %s; new gateway %pI4 for %pI4 -> %pI4\n",
+			     r->net->ns.inum,
+			     dropped ? "dropped" : "would drop",
+			     &r->saddr, r->has_mac ? r->src_mac : no_mac,
+			     r->dev->name, icmp_guard_drop_reasons[reason],
+			     &r->new_gw, &r->inner.saddr, &r->inner.daddr);
+}
+
+static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
+				unsigned int thoff, struct net_device *in)
+{
+	struct icmp_guard_net *ign = icmp_guard_pernet(net);
+	struct icmp_guard_cfg cfg;
+	struct ig_redirect r;
+	u64 mask = IG_BIT(IN_REDIRECTS);
+	int sdif, reason;
+	u8 _code;
+	const u8 *code;
+
+	cfg.policy = READ_ONCE(ign->cfg.policy);
+	if (cfg.policy == ICMP_GUARD_OFF) {
+		icmp_guard_count(ign, mask | IG_BIT(ACCEPTED));
+		return NF_ACCEPT;
+	}
+	/* Counted as it arrived, whatever the verdict; see ig_judge(). */
+	code = skb_header_pointer(skb, thoff + 1, sizeof(_code), &_code);
+	if (code && (*code == ICMP_REDIR_NET || *code == ICMP_REDIR_NETTOS))
+		mask |= IG_BIT(IN_NET_REDIRECTS);
+	if (cfg.policy == ICMP_GUARD_BLOCK) {
+		icmp_guard_count(ign, mask | IG_BIT(DROPPED) |
+				 IG_BIT(DROP_BLOCKED));
+		return NF_DROP;
+	}
+
+	cfg.demote = READ_ONCE(ign->cfg.demote);
+	cfg.check_gateway = READ_ONCE(ign->cfg.check_gateway);
+	cfg.check_lladdr = READ_ONCE(ign->cfg.check_lladdr);
+	cfg.check_new_gateway = READ_ONCE(ign->cfg.check_new_gateway);
+	cfg.check_inner_source = READ_ONCE(ign->cfg.check_inner_source);
+	cfg.log = READ_ONCE(ign->cfg.log);
+
+	r.net = net;
+	r.thoff = thoff;
+	r.saddr = ip_hdr(skb)->saddr;
+	r.new_gw = 0;
+	r.inner.saddr = 0;
+	r.inner.daddr = 0;
+	/* In a VRF, skb->dev is the master; judge the real port. */
+	sdif = inet_sdif(skb);
+	r.dev = sdif ? dev_get_by_index_rcu(net, sdif) : in;
+	if (!r.dev)
+		r.dev = in;
+	r.has_mac = skb_mac_header_was_set(skb) &&
+		    skb_mac_header_len(skb) >= ETH_HLEN;
+	if (r.has_mac)
+		ether_addr_copy(r.src_mac, eth_hdr(skb)->h_source);
+
+	reason = ig_judge(skb, &r, &cfg);
+	if (reason) {
+		if (cfg.log)
+			ig_log(&r, reason, cfg.policy == ICMP_GUARD_ENFORCE);
+		if (cfg.policy == ICMP_GUARD_ENFORCE) {
+			icmp_guard_count(ign, mask | IG_BIT(DROPPED) |
+					 BIT_ULL(reason));
+			return NF_DROP;
+		}
+		mask |= IG_BIT(MONITOR_WOULD_DROP);
+	}
+
+	/*
+	 * Monitor changes nothing. Under memory pressure the message goes on
+	 * undemoted: Linux treats it as a Host Redirect anyway.
+	 */
+	if ((mask & IG_BIT(IN_NET_REDIRECTS)) &&
+	    cfg.policy == ICMP_GUARD_ENFORCE && cfg.demote &&
+	    ig_demote(skb, thoff))
+		mask |= IG_BIT(DEMOTED);
+	icmp_guard_count(ign, mask | IG_BIT(ACCEPTED));
+	return NF_ACCEPT;
+}
+
+static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	unsigned int thoff;
+	u8 _type;
+	const u8 *type;
+
+	/* The fast path: one load and compare for everything but ICMP. */
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return NF_ACCEPT;
+	thoff = ip_hdrlen(skb);
+	type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
+	if (!type || *type != ICMP_REDIRECT)
+		return NF_ACCEPT;
+	return ig_redirect(state->net, skb, thoff, state->in);
+}
+
+/*
+ * Before the filter table, so that rules there see demoted codes and only
+ * the Redirects that survived, and after mangle.
+ */
+static const struct nf_hook_ops icmp_guard_ops = {
+	.hook		= icmp_guard_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_FILTER - 1,
+};
+
+/* ------------------------------------------------------------------------
+ * Per-namespace life cycle
+ */
+
+static int __net_init icmp_guard_net_init(struct net *net)
+{
+	struct icmp_guard_net *ign = icmp_guard_pernet(net);
+	int ret;
+
+	ign->cfg = icmp_guard_default_cfg;
+	ign->stats = netdev_alloc_pcpu_stats(struct icmp_guard_stats);
+	if (!ign->stats)
+		return -ENOMEM;
+
+	ret = icmp_guard_sysctl_register(net, ign);
+	if (ret)
+		goto err_free_stats;
+	ret = icmp_guard_proc_init(net, ign);
+	if (ret)
+		goto err_unregister_sysctl;
+	ret = nf_register_net_hook(net, &icmp_guard_ops);
+	if (ret)
+		goto err_remove_proc;
+	return 0;
+
+err_remove_proc:
+	icmp_guard_proc_exit(net, ign);
+err_unregister_sysctl:
+	icmp_guard_sysctl_unregister(ign);
+err_free_stats:
+	free_percpu(ign->stats);
+	return ret;
+}
+
+/*
+ * The hook goes first; the core then waits for an RCU grace period before
+ * ->exit, so no packet is still inside the hook when its state is freed.
+ */
+static void __net_exit icmp_guard_net_pre_exit(struct net *net)
+{
+	nf_unregister_net_hook(net, &icmp_guard_ops);
+}
+
+static void __net_exit icmp_guard_net_exit(struct net *net)
+{
+	struct icmp_guard_net *ign = icmp_guard_pernet(net);
+
+	icmp_guard_proc_exit(net, ign);
+	icmp_guard_sysctl_unregister(ign);
+	free_percpu(ign->stats);
+}
+
+static struct pernet_operations icmp_guard_net_ops = {
+	.init		= icmp_guard_net_init,
+	.pre_exit	= icmp_guard_net_pre_exit,
+	.exit		= icmp_guard_net_exit,
+	.id		= &icmp_guard_net_id,
+	.size		= sizeof(struct icmp_guard_net),
+};
+
+static int __init icmp_guard_init(void)
+{
+	int ret;
+
+	ret = register_pernet_subsys(&icmp_guard_net_ops);
+	if (ret)
+		return ret;
+	pr_info("loaded\n");
+	return 0;
+}
+
+static void __exit icmp_guard_exit(void)
+{
+	unregister_pernet_subsys(&icmp_guard_net_ops);
+	pr_info("unloaded\n");
+}
+
+module_init(icmp_guard_init);
+module_exit(icmp_guard_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Police incoming ICMP Redirects");
+MODULE_AUTHOR("The icmp_guard developers");

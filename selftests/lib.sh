@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by icmp_guard's selftests: KTAP output, namespaces with
+# unique names torn down by a trap, the module, its sysctls and counters.
+# Sourced by bash scripts; they run as root, in the test VM or on a real
+# host with icmp_guard installed.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+IG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+IG_INJECT=${ICMP_GUARD_INJECT:-$IG_DIR/redirect_inject}
+
+ig_ntest=0
+ig_nfail=0
+ig_namespaces=()
+
+# ---------------------------------------------------------------- KTAP
+
+ktap_header()
+{
+	echo "TAP version 13"
+}
+
+# ok/not ok for one assertion; "$1" is 0 for success.
+ktap_result()
+{
+	local rc=$1
+	shift
+
+	ig_ntest=$((ig_ntest + 1))
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $ig_ntest $*"
+	else
+		ig_nfail=$((ig_nfail + 1))
+		echo "not ok $ig_ntest $*"
+	fi
+}
+
+# check DESCRIPTION CMD...: run CMD, an assertion passes if it exits 0.
+check()
+{
+	local desc=$1
+
+	shift
+	"$@"
+	ktap_result $? "$desc"
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ktap_result 0 "$1"
+	else
+		echo "# $1: expected '$2', got '$3'"
+		ktap_result 1 "$1"
+	fi
+}
+
+ksft_skip()
+{
+	echo "# SKIP: $*"
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+# Print the plan and leave with the verdict; the EXIT trap cleans up.
+ktap_finish()
+{
+	echo "1..$ig_ntest"
+	echo "# $((ig_ntest - ig_nfail)) passed, $ig_nfail failed"
+	[ "$ig_nfail" -eq 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+
+# ---------------------------------------------------------------- setup
+
+ig_require_root()
+{
+	[ "$(id -u)" -eq 0 ] || ksft_skip "needs root"
+	command -v ip >/dev/null || ksft_skip "needs iproute2"
+}
+
+ig_cleanup()
+{
+	local ns
+
+	for ns in "${ig_namespaces[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	ig_namespaces=()
+	[ -n "${IG_CLEANUP_HOOK:-}" ] && $IG_CLEANUP_HOOK
+	return 0
+}
+trap ig_cleanup EXIT
+
+# setup_ns VAR...: create one namespace per VAR with a unique name, stored
+# in VAR, with lo up. Names are unique so tests can run side by side.
+setup_ns()
+{
+	local var name
+
+	for var in "$@"; do
+		name="ig-$var-$(mktemp -u XXXXXX)"
+		ip netns add "$name" || return 1
+		ig_namespaces+=("$name")
+		ip -n "$name" link set lo up
+		eval "$var=\$name"
+	done
+}
+
+# ---------------------------------------------------------------- module
+
+ig_module_loaded()
+{
+	[ -d /sys/module/icmp_guard ]
+}
+
+# Prefer an explicit path, then the module built in this tree, then an
+# installed one, so a stale installed copy never shadows the tree's build.
+ig_load()
+{
+	local ko=${ICMP_GUARD_KO:-$IG_DIR/../icmp_guard.ko}
+
+	ig_module_loaded && return 0
+	if [ -f "$ko" ]; then
+		insmod "$ko"
+	else
+		modprobe icmp_guard
+	fi
+}
+
+ig_unload()
+{
+	ig_module_loaded || return 0
+	rmmod icmp_guard
+}
+
+# Skip when the module cannot be loaded at all.
+ig_require_module()
+{
+	ig_load 2>/dev/null || ksft_skip "icmp_guard module not loadable"
+}
+
+# ---------------------------------------------------------------- knobs
+
+# ig_sysctl NS NAME [VALUE]: read or write net.ipv4.icmp_guard.NAME.
+ig_sysctl()
+{
+	local ns=$1 name=$2
+
+	if [ $# -ge 3 ]; then
+		ip netns exec "$ns" sh -c \
+			"echo '$3' > /proc/sys/net/ipv4/icmp_guard/$name"
+	else
+		ip netns exec "$ns" cat "/proc/sys/net/ipv4/icmp_guard/$name"
+	fi
+}
+
+# ig_stat NS NAME: one counter of /proc/net/icmp_guard/stats.
+ig_stat()
+{
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2; f = 1 }
+		END { if (!f) print "missing" }' /proc/net/icmp_guard/stats
+}
+
+# ig_snap NS: remember every counter of NS; ig_delta NS NAME: its change.
+declare -A ig_snapshot
+ig_snap()
+{
+	local name value
+
+	while read -r name value; do
+		ig_snapshot[$1:$name]=$value
+	done < <(ip netns exec "$1" cat /proc/net/icmp_guard/stats)
+}
+
+ig_delta()
+{
+	echo $(($(ig_stat "$1" "$2") - ${ig_snapshot[$1:$2]:-0}))
+}
+
+# check_deltas NS DESCRIPTION NAME=DELTA...: every named counter moved by
+# exactly DELTA since ig_snap, and every other counter did not move.
+check_deltas()
+{
+	local ns=$1 desc=$2 name value want bad=""
+	declare -A expect=()
+
+	shift 2
+	for want in "$@"; do
+		expect[${want%%=*}]=${want#*=}
+	done
+	while read -r name value; do
+		[ "$name" = Senders ] && continue	# a gauge, not a counter
+		want=${expect[$name]:-0}
+		if [ "$((value - ${ig_snapshot[$ns:$name]:-0}))" -ne "$want" ]; then
+			bad="$bad $name:$((value - ${ig_snapshot[$ns:$name]:-0}))/$want"
+		fi
+	done < <(ip netns exec "$ns" cat /proc/net/icmp_guard/stats)
+	[ -n "$bad" ] && echo "# $desc: counter delta got/want:$bad"
+	ktap_result "$([ -z "$bad" ]; echo $?)" "$desc"
+}
+
+# The counters' invariants: InRedirects = Accepted + Dropped, and Dropped
+# is the sum of the Drop* reasons.
+check_invariants()
+{
+	local ns=$1 out
+
+	out=$(ip netns exec "$ns" awk '
+		{ v[$1] = $2 }
+		$1 ~ /^Drop./ { drops += $2 }
+		END {
+			if (v["InRedirects"] != v["Accepted"] + v["Dropped"])
+				print "InRedirects " v["InRedirects"] " != Accepted " v["Accepted"] " + Dropped " v["Dropped"]
+			if (v["Dropped"] != drops)
+				print "Dropped " v["Dropped"] " != sum of Drop* " drops
+		}' /proc/net/icmp_guard/stats)
+	[ -n "$out" ] && echo "# $out"
+	ktap_result "$([ -z "$out" ]; echo $?)" "counter invariants hold in $ns"
+}
+
+# ---------------------------------------------------------------- links
+
+# ig_mac NS DEV: the link-layer address of DEV in NS.
+ig_mac()
+{
+	ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'
+}
+
+# ig_wait_for TRIES CMD...: retry CMD every 0.2 s, TRIES times.
+ig_wait_for()
+{
+	local tries=$1
+
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" && return 0
+		tries=$((tries - 1))
+		sleep 0.2
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- the LAN
+#
+# setup_lan [vrf|nexthop]: the redirect topology most tests use.
+#
+#                         LAN 10.1.0.0/24, a bridge in $lan
+#   +--------+ .10            |            .1 +------+
+#   | victim |----------------+---------------|  r1  |  victim's gateway
+#   +--------+ eth0           |          eth0 +------+  (to 10.2/24 via r2)
+#       | eth1 10.3.0.10      |            .2 +------+ .2         .20 +-----+
+#   +--------+ .1             +---------------|  r2  |----------------| far |
+#   |  side  |                |          eth0 +------+ eth1  10.2/24  +-----+
+#   +--------+                |           .66 +----------+
+#    (a second link)          +---------------| attacker |
+#                                        eth0 +----------+
+#
+# victim routes 10.2.0.0/24 via r1 (a default route, a nexthop object, or a
+# default route in VRF "blue"); r1 routes it via r2 on the same LAN, so
+# victim -> far traffic makes r1 send victim a real Redirect to r2.
+
+VICTIM=10.1.0.10
+R1=10.1.0.1
+R2=10.1.0.2
+ATTACKER=10.1.0.66
+FAR=10.2.0.20
+VRF_ARG=""
+PING_ARG=""
+
+lan_port()
+{
+	local ns=$1 addr=$2
+
+	ip link add eth0 netns "$ns" type veth peer name "p-${ns: -6}" \
+		netns "$lan"
+	ip -n "$lan" link set "p-${ns: -6}" master br0 up
+	ip -n "$ns" addr add "$addr/24" dev eth0
+	ip -n "$ns" link set eth0 up
+}
+
+setup_lan()
+{
+	local mode=${1:-legacy} ns
+
+	setup_ns lan victim r1 r2 attacker far side || return 1
+	ip -n "$lan" link add br0 type bridge stp_state 0 forward_delay 0
+	ip -n "$lan" link set br0 up
+	lan_port "$victim" $VICTIM
+	lan_port "$r1" $R1
+	lan_port "$r2" $R2
+	lan_port "$attacker" $ATTACKER
+
+	ip link add eth1 netns "$r2" type veth peer name eth0 netns "$far"
+	ip -n "$r2" addr add 10.2.0.2/24 dev eth1
+	ip -n "$r2" link set eth1 up
+	ip -n "$far" addr add $FAR/24 dev eth0
+	ip -n "$far" link set eth0 up
+	ip -n "$far" route add default via 10.2.0.2
+
+	ip link add eth1 netns "$victim" type veth peer name eth0 netns "$side"
+	ip -n "$victim" addr add 10.3.0.10/24 dev eth1
+	ip -n "$victim" link set eth1 up
+	ip -n "$side" addr add 10.3.0.1/24 dev eth0
+	ip -n "$side" link set eth0 up
+
+	for ns in "$r1" "$r2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	done
+	ip -n "$r1" route add 10.2.0.0/24 via $R2
+	# The victim is a plain host: Linux's defaults, but no reverse-path
+	# filter, so a Redirect can reach the hook on the "wrong" link.
+	ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth1.rp_filter=0
+
+	case "$mode" in
+	legacy)
+		ip -n "$victim" route add default via $R1
+		;;
+	nexthop)
+		ip -n "$victim" nexthop add id 1 via $R1 dev eth0
+		ip -n "$victim" route add 10.2.0.0/16 nhid 1
+		;;
+	vrf)
+		ip -n "$victim" link add blue type vrf table 10
+		ip -n "$victim" link set blue up
+		ip -n "$victim" route add vrf blue unreachable default metric 8192
+		ip -n "$victim" addr add 127.0.0.1/8 dev blue
+		ip -n "$victim" link set eth0 vrf blue up
+		ip -n "$victim" route add vrf blue default via $R1
+		VRF_ARG="vrf blue"
+		PING_ARG="-I blue"
+		;;
+	esac
+}
+
+# victim_ping ADDR [COUNT]: ping from the victim (in its VRF, if any).
+victim_ping()
+{
+	ip netns exec "$victim" ping $PING_ARG -c "${2:-1}" -i 0.2 -W 1 -q \
+		"$1" >/dev/null 2>&1
+}
+
+# victim_gw ADDR: the gateway the victim uses for ADDR now, with a trailing
+# " redirected" when that comes from a Redirect.
+victim_gw()
+{
+	ip -n "$victim" route get $VRF_ARG "$1" 2>/dev/null | awk '
+		/ via / { for (i = 1; i < NF; i++) if ($i == "via") gw = $(i + 1) }
+		/<redirected>/ { r = " redirected" }
+		END { print (gw ? gw : "none") r }'
+}
+
+# Forget every learnt Redirect: a route's exceptions die with its nexthop.
+reset_victim_routes()
+{
+	if [ -n "$VRF_ARG" ]; then
+		ip -n "$victim" route del vrf blue default via $R1
+		ip -n "$victim" route add vrf blue default via $R1
+	elif ip -n "$victim" nexthop show id 1 >/dev/null 2>&1; then
+		ip -n "$victim" route del 10.2.0.0/16
+		ip -n "$victim" nexthop del id 1
+		ip -n "$victim" nexthop add id 1 via $R1 dev eth0
+		ip -n "$victim" route add 10.2.0.0/16 nhid 1
+	else
+		ip -n "$victim" route del default
+		ip -n "$victim" route add default via $R1
+	fi
+}
+
+# inject NS [injector options]: send Redirects at the victim's eth0 from
+# NS's eth0. Defaults: a well-formed Host Redirect claiming to come from r1,
+# sending far's traffic to r2, about an echo reply the victim sent to far.
+inject()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$(ig_mac "$victim" eth0)" -s $R1 -d $VICTIM \
+		-g $R2 -c 1 --inner-src $VICTIM --inner-dst $FAR "$@"
+}
