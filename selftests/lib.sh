@@ -172,9 +172,12 @@ ig_snap()
 {
 	local name value
 
+	local stats
+
+	stats=$(ip netns exec "$1" cat /proc/net/icmp_guard/stats) || return 1
 	while read -r name value; do
 		ig_snapshot[$1:$name]=$value
-	done < <(ip netns exec "$1" cat /proc/net/icmp_guard/stats)
+	done <<<"$stats"
 }
 
 ig_delta()
@@ -186,20 +189,28 @@ ig_delta()
 # exactly DELTA since ig_snap, and every other counter did not move.
 check_deltas()
 {
-	local ns=$1 desc=$2 name value want bad=""
+	local ns=$1 desc=$2 name value want bad="" stats
 	declare -A expect=()
 
 	shift 2
 	for want in "$@"; do
 		expect[${want%%=*}]=${want#*=}
 	done
+	stats=$(ip netns exec "$ns" cat /proc/net/icmp_guard/stats)
+	[ -n "$stats" ] || bad=" (no counters to read)"
 	while read -r name value; do
+		[ -n "$name" ] || continue
 		[ "$name" = Senders ] && continue	# a gauge, not a counter
 		want=${expect[$name]:-0}
+		unset "expect[$name]"
 		if [ "$((value - ${ig_snapshot[$ns:$name]:-0}))" -ne "$want" ]; then
 			bad="$bad $name:$((value - ${ig_snapshot[$ns:$name]:-0}))/$want"
 		fi
-	done < <(ip netns exec "$ns" cat /proc/net/icmp_guard/stats)
+	done <<<"$stats"
+	# A counter expected to move must exist.
+	for name in "${!expect[@]}"; do
+		bad="$bad $name:missing"
+	done
 	[ -n "$bad" ] && echo "# $desc: counter delta got/want:$bad"
 	ktap_result "$([ -z "$bad" ]; echo $?)" "$desc"
 }
@@ -212,7 +223,7 @@ check_invariants()
 
 	out=$(ip netns exec "$ns" awk '
 		{ v[$1] = $2 }
-		$1 ~ /^Drop./ { drops += $2 }
+		$1 ~ /^Drop[A-Z]/ { drops += $2 }
 		END {
 			if (v["InRedirects"] != v["Accepted"] + v["Dropped"])
 				print "InRedirects " v["InRedirects"] " != Accepted " v["Accepted"] " + Dropped " v["Dropped"]

@@ -1,0 +1,243 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every check of the IPv4 Redirect pipeline, with the topology of
+# setup_lan (see lib.sh):
+#
+#   victim -- LAN -- r1 (gateway), r2 (second router), attacker; far behind r2
+#     |
+#    side (a second link of the victim's)
+#
+# For each check: a Redirect that passes it and one it refuses, with the
+# exact counter deltas and the victim's route to far afterwards. Then each
+# check switched off re-admits what it refused, and each policy value.
+
+source "$(dirname "$0")/lib.sh"
+
+ig_require_root
+[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
+ig_require_module
+ktap_header
+
+setup_lan legacy || ksft_skip "cannot build the topology"
+# The victim has resolved its gateway and r2, as after normal traffic.
+check "victim reaches r1" victim_ping $R1
+check "victim reaches r2" victim_ping $R2
+# Linux applies a Redirect only to a resolved new gateway: resolve the
+# attacker too, so that one Redirect is enough whenever one is accepted.
+check "victim reaches the attacker" victim_ping $ATTACKER
+check_eq "victim routes far via r1" "$R1" "$(victim_gw $FAR)"
+
+R1_MAC=$(ig_mac "$r1" eth0)
+
+# expect DESC "COUNTER=DELTA..." ROUTE [inject args]: one Redirect, from
+# r1 unless FROM= names another namespace, then the exact counter deltas
+# and the victim's route to far.
+expect()
+{
+	local desc=$1 deltas=$2 route=$3 from=${FROM:-$r1}
+
+	shift 3
+	reset_victim_routes
+	ig_snap "$victim"
+	inject "$from" "$@" || echo "# injector failed"
+	check_deltas "$victim" "$desc: counters" $deltas
+	check_eq "$desc: victim's route to far" "$route" "$(victim_gw $FAR)"
+}
+
+OK="InRedirects=1 Accepted=1"
+NOTREDIR=$R1
+
+# ---- 1. well-formed
+expect "valid Host Redirect from the gateway" "$OK" "$R2 redirected"
+expect "valid Net Redirect is demoted and honoured" \
+	"InRedirects=1 InNetRedirects=1 Demoted=1 Accepted=1" \
+	"$R2 redirected" -c 0
+expect "valid Net-and-TOS Redirect is demoted" \
+	"InRedirects=1 InNetRedirects=1 Demoted=1 Accepted=1" \
+	"$R2 redirected" -c 2
+expect "fragmented (non-linear) Redirect is parsed" "$OK" "$R2 redirected" \
+	--inner-payload 64 --frag 16
+expect "Redirect with inner IP options" "$OK" "$R2 redirected" \
+	--inner-ihl 8
+expect "truncated inner header" \
+	"InRedirects=1 Dropped=1 DropMalformed=1" "$NOTREDIR" --truncate 40 \
+	--fix-tot-len
+expect "inner datagram shorter than its IHL + 8" \
+	"InRedirects=1 Dropped=1 DropMalformed=1" "$NOTREDIR" \
+	--inner-ihl 15 --inner-ihl-lie
+expect "inner IHL below 5" \
+	"InRedirects=1 Dropped=1 DropMalformed=1" "$NOTREDIR" \
+	--inner-ihl 4 --inner-ihl-lie
+expect "inner version 6" \
+	"InRedirects=1 Dropped=1 DropMalformed=1" "$NOTREDIR" --inner-version 6
+expect "ICMP header only" \
+	"InRedirects=1 Dropped=1 DropMalformed=1" "$NOTREDIR" --truncate 28 \
+	--fix-tot-len
+expect "bad ICMP checksum" \
+	"InRedirects=1 Dropped=1 DropChecksum=1" "$NOTREDIR" --bad-csum
+for code in 4 8 9 11 255; do
+	expect "code $code" "InRedirects=1 Dropped=1 DropBadCode=1" \
+		"$NOTREDIR" -c $code
+done
+
+# ---- 2. sender is the current gateway, on the route's device
+FROM=$r2 expect "sender r2 is not the gateway" \
+	"InRedirects=1 Dropped=1 DropNotGateway=1" "$NOTREDIR" -s $R2 \
+	-g $ATTACKER
+expect "inner destination is on-link, not via the sender" \
+	"InRedirects=1 Dropped=1 DropNotGateway=1" "$NOTREDIR" \
+	--inner-dst 10.3.0.99
+side_inject()
+{
+	ip netns exec "$side" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$(ig_mac "$victim" eth1)" -s $R1 -d 10.3.0.10 \
+		-g $R2 -c 1 --inner-src $VICTIM --inner-dst $FAR "$@"
+}
+reset_victim_routes
+ig_snap "$victim"
+check "inject from r1's address on the victim's other link" side_inject
+check_deltas "$victim" "gateway's address on the wrong link: counters" \
+	InRedirects=1 Dropped=1 DropWrongDevice=1
+
+# ---- 3. link-layer sender
+FROM=$attacker expect "gateway's IP from the attacker's MAC" \
+	"InRedirects=1 Dropped=1 DropLladdr=1" "$NOTREDIR" -g $ATTACKER
+FROM=$attacker expect "gateway's IP and MAC from the attacker's port" \
+	"$OK" "$R2 redirected" --src-mac "$R1_MAC"
+# r1 speaks again, so the bridge learns its MAC back on r1's port.
+ip netns exec "$r1" ping -c 1 -W 1 -q $VICTIM >/dev/null
+ip -n "$victim" neigh del $R1 dev eth0
+expect "gateway not resolved: no neighbour entry to compare" \
+	"InRedirects=1 Dropped=1 DropLladdr=1" "$NOTREDIR"
+victim_ping $R1
+
+# ---- 4. the new gateway
+for gw in 0.0.0.0 127.0.0.1 224.0.0.1 240.0.0.1 255.255.255.255 \
+	  10.1.0.255 10.1.0.0 $VICTIM $R1 10.9.9.9 10.3.0.1; do
+	expect "new gateway $gw" \
+		"InRedirects=1 Dropped=1 DropBadNewGateway=1" "$NOTREDIR" -g $gw
+done
+
+# ---- 5. the embedded datagram is the victim's own
+expect "inner source not local" \
+	"InRedirects=1 Dropped=1 DropInnerSource=1" "$NOTREDIR" \
+	--inner-src 10.1.0.99
+expect "inner source on the victim's other link is local" \
+	"$OK" "$R2 redirected" --inner-src 10.3.0.10
+
+# ---- each check switched off re-admits what it refused
+ig_sysctl "$victim" check_gateway 0
+FROM=$r2 expect "check_gateway=0 admits a non-gateway sender" \
+	"InRedirects=1 Accepted=1" "$NOTREDIR" -s $R2 -g $ATTACKER
+ig_sysctl "$victim" check_gateway 1
+ig_sysctl "$victim" check_lladdr 0
+FROM=$attacker expect "check_lladdr=0 admits the spoofed gateway" \
+	"$OK" "$ATTACKER redirected" -g $ATTACKER
+ig_sysctl "$victim" check_lladdr 1
+ig_sysctl "$victim" check_new_gateway 0
+expect "check_new_gateway=0 admits an off-link gateway" \
+	"InRedirects=1 Accepted=1" "$NOTREDIR" -g 10.9.9.9
+ig_sysctl "$victim" check_new_gateway 1
+ig_sysctl "$victim" check_inner_source 0
+expect "check_inner_source=0 admits a foreign inner source" \
+	"InRedirects=1 Accepted=1" "$NOTREDIR" --inner-src 10.1.0.99
+ig_sysctl "$victim" check_inner_source 1
+ig_sysctl "$victim" demote 0
+expect "demote=0 leaves a Net Redirect alone" \
+	"InRedirects=1 InNetRedirects=1 Accepted=1" \
+	"$R2 redirected" -c 0
+ig_sysctl "$victim" demote 1
+
+# ---- demotion, seen after the hook: by a later netfilter rule, and by a
+# raw socket that checks the rewritten checksum.
+ip netns exec "$victim" nft -f - <<NFT
+table ip ig_test {
+	chain input {
+		type filter hook input priority 0;
+		icmp type redirect icmp code 0 counter name net
+		icmp type redirect icmp code 1 counter name host
+	}
+	counter net { }
+	counter host { }
+}
+NFT
+nft_count()
+{
+	ip netns exec "$victim" nft list counter ip ig_test "$1" |
+		awk '/packets/ { print $2 }'
+}
+raw_out=$(mktemp)
+ip netns exec "$victim" python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.settimeout(20)
+print("ready", flush=True)
+while True:
+	pkt = s.recv(2048)
+	icmp = pkt[(pkt[0] & 15) * 4:]
+	if icmp[0] != 5:
+		continue
+	if len(icmp) % 2:
+		icmp += b"\0"
+	total = sum(struct.unpack("!%dH" % (len(icmp) // 2), icmp))
+	while total >> 16:
+		total = (total & 0xffff) + (total >> 16)
+	print("code", icmp[1], "csum", "ok" if total == 0xffff else "bad")
+	break
+' >"$raw_out" 2>&1 &
+raw_pid=$!
+ig_wait_for 100 grep -q ready "$raw_out"
+reset_victim_routes
+inject "$r1" -c 0
+wait $raw_pid
+check_eq "a raw socket sees code 1 with a valid checksum" "code 1 csum ok" \
+	"$(grep code "$raw_out")"
+rm -f "$raw_out"
+check_eq "nft after the hook sees no Net Redirect" 0 "$(nft_count net)"
+check_eq "nft after the hook sees the Host Redirect" 1 "$(nft_count host)"
+ip netns exec "$victim" nft delete table ip ig_test
+
+# ---- policies
+ig_sysctl "$victim" policy 0
+FROM=$attacker expect "policy=off passes the spoofed gateway" \
+	"InRedirects=1 Accepted=1" "$ATTACKER redirected" -g $ATTACKER
+expect "policy=off passes code 9, which Linux takes as 1" \
+	"InRedirects=1 Accepted=1" "$ATTACKER redirected" -c 9 \
+	-g $ATTACKER
+ig_sysctl "$victim" policy 1
+FROM=$attacker expect "policy=monitor drops nothing but counts" \
+	"InRedirects=1 Accepted=1 MonitorWouldDrop=1" \
+	"$ATTACKER redirected" -g $ATTACKER
+expect "policy=monitor does not rewrite" \
+	"InRedirects=1 InNetRedirects=1 Accepted=1" \
+	"$R2 redirected" -c 0
+ig_sysctl "$victim" policy 3
+expect "policy=block drops even the gateway's Redirect" \
+	"InRedirects=1 InNetRedirects=1 Dropped=1 DropBlocked=1" "$NOTREDIR" -c 0
+ig_sysctl "$victim" policy 2
+
+# ---- the log line
+log_line()
+{
+	dmesg | grep -q "icmp_guard: netns [0-9]*: dropped redirect from $R1 ($(ig_mac "$attacker" eth0)) on eth0: link-layer sender is not the gateway; new gateway $ATTACKER for $VICTIM -> $FAR"
+}
+old_cost=$(sysctl -n net.core.message_cost)
+sysctl -qw net.core.message_cost=0
+dmesg -C
+inject "$attacker" -g $ATTACKER
+check "a refusal is logged with its reason and addresses" ig_wait_for 10 log_line
+ig_sysctl "$victim" log 0
+dmesg -C
+inject "$attacker" -g $ATTACKER
+sleep 0.5
+check "log=0 silences it" sh -c '! dmesg | grep -q "icmp_guard: netns"'
+ig_sysctl "$victim" log 1
+sysctl -qw net.core.message_cost="$old_cost"
+
+for ns in "$r1" "$r2" "$attacker"; do
+	check_eq "nothing counted in the sender's namespace" 0 \
+		"$(ig_stat "$ns" InRedirects)"
+done
+check_invariants "$victim"
+ktap_finish
