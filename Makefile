@@ -9,7 +9,7 @@ KSRC ?= /usr/src/linux-source-6.1
 CHECKPATCH ?= $(KSRC)/scripts/checkpatch.pl
 PWD := $(shell pwd)
 
-SOURCES := main.c ctl.c icmp_guard.h
+SOURCES := main.c ctl.c ratelimiter.c icmp_guard.h
 
 all: module
 

@@ -16,13 +16,22 @@
  * sysctl
  */
 
-#define IG_KNOB(name, max) {						\
+/*
+ * The limiter's bounds: a rate above 1e9/s would cost under a nanosecond,
+ * and burst <= 1e6 keeps cost * burst (at most 1e15 ns) far from u64
+ * overflow, whatever the two are set to.
+ */
+static int ig_rate_max = NSEC_PER_SEC;
+static int ig_burst_max = 1000000;
+static int ig_senders_max = 1 << 20;
+
+#define IG_KNOB(name, min, max) {					\
 	.procname	= #name,					\
 	.data		= (void *)&icmp_guard_default_cfg.name,		\
 	.maxlen		= sizeof(int),					\
 	.mode		= 0644,						\
 	.proc_handler	= proc_dointvec_minmax,				\
-	.extra1		= SYSCTL_ZERO,					\
+	.extra1		= min,						\
 	.extra2		= max,						\
 }
 
@@ -32,13 +41,18 @@
  * [extra1, extra2] fail with EINVAL and leave the value alone.
  */
 static const struct ctl_table icmp_guard_sysctl_template[] = {
-	IG_KNOB(policy, SYSCTL_THREE),
-	IG_KNOB(demote, SYSCTL_ONE),
-	IG_KNOB(check_gateway, SYSCTL_ONE),
-	IG_KNOB(check_lladdr, SYSCTL_ONE),
-	IG_KNOB(check_new_gateway, SYSCTL_ONE),
-	IG_KNOB(check_inner_source, SYSCTL_ONE),
-	IG_KNOB(log, SYSCTL_ONE),
+	IG_KNOB(policy, SYSCTL_ZERO, SYSCTL_THREE),
+	IG_KNOB(demote, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(check_gateway, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(check_lladdr, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(check_new_gateway, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(check_inner_source, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(log, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(rate, SYSCTL_ONE, &ig_rate_max),
+	IG_KNOB(burst, SYSCTL_ONE, &ig_burst_max),
+	IG_KNOB(global_rate, SYSCTL_ONE, &ig_rate_max),
+	IG_KNOB(global_burst, SYSCTL_ONE, &ig_burst_max),
+	IG_KNOB(max_senders, SYSCTL_ONE, &ig_senders_max),
 	{ }
 };
 
@@ -76,7 +90,10 @@ void icmp_guard_sysctl_unregister(struct icmp_guard_net *ign)
  * procfs
  */
 
-/* One "Name Value" line per counter, like /proc/net/snmp's fields. */
+/*
+ * One "Name Value" line per counter, like /proc/net/snmp's fields, then
+ * the gauges.
+ */
 static int icmp_guard_stats_show(struct seq_file *seq, void *v)
 {
 	const struct icmp_guard_net *ign;
@@ -88,6 +105,7 @@ static int icmp_guard_stats_show(struct seq_file *seq, void *v)
 	for (i = 0; i < IG_NR_COUNTERS; i++)
 		seq_printf(seq, "%s %llu\n", icmp_guard_counter_names[i],
 			   sum[i]);
+	seq_printf(seq, "Senders %d\n", icmp_guard_rl_senders(ign));
 	return 0;
 }
 
@@ -98,7 +116,10 @@ int icmp_guard_proc_init(struct net *net, struct icmp_guard_net *ign)
 	if (!ign->proc_dir)
 		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, ign->proc_dir,
-				    icmp_guard_stats_show, NULL)) {
+				    icmp_guard_stats_show, NULL) ||
+	    !proc_create_net("senders", 0444, ign->proc_dir,
+			     &icmp_guard_senders_seq_ops,
+			     icmp_guard_senders_iter_size())) {
 		remove_proc_subtree("icmp_guard", net->proc_net);
 		return -ENOMEM;
 	}

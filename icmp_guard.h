@@ -8,11 +8,15 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 
 struct net;
 struct ctl_table_header;
 struct proc_dir_entry;
+struct ig_sender;
 
 /*
  * Every counter of /proc/net/icmp_guard/stats, in file order. The enum, the
@@ -29,6 +33,12 @@ struct proc_dir_entry;
 	C(DROP_MALFORMED,	"DropMalformed",	"malformed")	\
 	C(DROP_CHECKSUM,	"DropChecksum",		"bad checksum")	\
 	C(DROP_BAD_CODE,	"DropBadCode",		"bad code")	\
+	C(DROP_RATE_LIMITED,	"DropRateLimited",			\
+	  "sender over its rate limit")					\
+	C(DROP_GLOBAL_LIMIT,	"DropGlobalLimit",			\
+	  "namespace over its rate limit")				\
+	C(DROP_SENDERS_FULL,	"DropSendersFull",			\
+	  "too many senders tracked")					\
 	C(DROP_NOT_GATEWAY,	"DropNotGateway",			\
 	  "sender is not the current gateway")				\
 	C(DROP_WRONG_DEVICE,	"DropWrongDevice",			\
@@ -69,6 +79,11 @@ struct icmp_guard_cfg {
 	int check_new_gateway;
 	int check_inner_source;
 	int log;
+	int rate;		/* per sender, per second */
+	int burst;
+	int global_rate;	/* per namespace, per second */
+	int global_burst;
+	int max_senders;
 };
 
 struct icmp_guard_stats {
@@ -76,9 +91,27 @@ struct icmp_guard_stats {
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * The rate limiter's state, per namespace. 1024 buckets keep chains short
+ * at the default max_senders of 4096; the table costs 8 KiB.
+ */
+#define IG_RL_BUCKETS 1024
+
+struct ig_rl {
+	struct hlist_head *table;
+	hsiphash_key_t key;
+	spinlock_t lock;		/* table insertions and removals */
+	atomic_t count;			/* entries: the Senders gauge */
+	spinlock_t global_lock;		/* the namespace's bucket */
+	u64 global_tokens;
+	u64 global_last_ns;
+	struct delayed_work gc;
+};
+
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
 	struct icmp_guard_stats __percpu *stats;
+	struct ig_rl rl;
 	struct ctl_table_header *sysctl_hdr;
 	struct proc_dir_entry *proc_dir;
 };
@@ -94,5 +127,17 @@ int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign);
 void icmp_guard_sysctl_unregister(struct icmp_guard_net *ign);
 int icmp_guard_proc_init(struct net *net, struct icmp_guard_net *ign);
 void icmp_guard_proc_exit(struct net *net, struct icmp_guard_net *ign);
+
+/* ratelimiter.c */
+int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
+			const u8 *lladdr, struct ig_sender **sender);
+void icmp_guard_rl_account(struct ig_sender *s, bool accepted);
+int icmp_guard_rl_senders(const struct icmp_guard_net *ign);
+int icmp_guard_rl_init(struct icmp_guard_net *ign);
+void icmp_guard_rl_exit(struct icmp_guard_net *ign);
+int icmp_guard_rl_module_init(void);
+void icmp_guard_rl_module_exit(void);
+extern const struct seq_operations icmp_guard_senders_seq_ops;
+size_t icmp_guard_senders_iter_size(void);
 
 #endif /* _ICMP_GUARD_H */

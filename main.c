@@ -51,6 +51,11 @@ const struct icmp_guard_cfg icmp_guard_default_cfg = {
 	.check_new_gateway	= 1,
 	.check_inner_source	= 1,
 	.log			= 1,
+	.rate			= 10,
+	.burst			= 20,
+	.global_rate		= 500,
+	.global_burst		= 1000,
+	.max_senders		= 4096,
 };
 
 static unsigned int icmp_guard_net_id __read_mostly;
@@ -111,6 +116,8 @@ void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
 /* What the checks need of one Redirect, read once from the skb. */
 struct ig_redirect {
 	struct net *net;
+	struct icmp_guard_net *ign;
+	struct ig_sender *sender;	/* its rate limiter entry, or NULL */
 	struct net_device *dev;	/* device it arrived on (a VRF's slave) */
 	unsigned int thoff;
 	__be32 saddr;		/* sender: the claimed current gateway */
@@ -145,14 +152,13 @@ static int ig_check_wellformed(struct sk_buff *skb, struct ig_redirect *r)
 	if (h->inner.version != 4 || h->inner.ihl < 5 ||
 	    sizeof(h->icmp) + h->inner.ihl * 4 + 8 > len)
 		return IG_DROP_MALFORMED;
+	r->new_gw = h->icmp.un.gateway;
+	r->inner = h->inner;
 	if (csum_fold(skb_checksum(skb, r->thoff, len, 0)))
 		return IG_DROP_CHECKSUM;
 	/* Linux itself would take "code & 7", accepting codes 8 to 11. */
 	if (h->icmp.code > ICMP_REDIR_HOSTTOS)
 		return IG_DROP_BAD_CODE;
-
-	r->new_gw = h->icmp.un.gateway;
-	r->inner = h->inner;
 	return 0;
 }
 
@@ -262,13 +268,23 @@ static int ig_check_inner_source(const struct ig_redirect *r)
 	return 0;
 }
 
-/* Run checks 1 to 5 in order; return the first drop reason, or 0. */
+/*
+ * Run the checks in order; return the first drop reason, or 0. The rate
+ * limiter comes after the cheap well-formedness checks and before the
+ * route and neighbour lookups, so a flood costs little.
+ */
 static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 		    const struct icmp_guard_cfg *cfg)
 {
+	static const u8 no_mac[ETH_ALEN];
 	int ret;
 
 	ret = ig_check_wellformed(skb, r);
+	if (ret)
+		return ret;
+	ret = icmp_guard_rl_check(r->ign, r->saddr,
+				  r->has_mac ? r->src_mac : no_mac,
+				  &r->sender);
 	if (ret)
 		return ret;
 	if (cfg->check_gateway) {
@@ -357,6 +373,8 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 	cfg.log = READ_ONCE(ign->cfg.log);
 
 	r.net = net;
+	r.ign = ign;
+	r.sender = NULL;
 	r.thoff = thoff;
 	r.saddr = ip_hdr(skb)->saddr;
 	r.new_gw = 0;
@@ -373,6 +391,9 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 		ether_addr_copy(r.src_mac, eth_hdr(skb)->h_source);
 
 	reason = ig_judge(skb, &r, &cfg);
+	if (r.sender)
+		icmp_guard_rl_account(r.sender, !reason ||
+				      cfg.policy != ICMP_GUARD_ENFORCE);
 	if (reason) {
 		if (cfg.log)
 			ig_log(&r, reason, cfg.policy == ICMP_GUARD_ENFORCE);
@@ -438,9 +459,12 @@ static int __net_init icmp_guard_net_init(struct net *net)
 	if (!ign->stats)
 		return -ENOMEM;
 
-	ret = icmp_guard_sysctl_register(net, ign);
+	ret = icmp_guard_rl_init(ign);
 	if (ret)
 		goto err_free_stats;
+	ret = icmp_guard_sysctl_register(net, ign);
+	if (ret)
+		goto err_exit_rl;
 	ret = icmp_guard_proc_init(net, ign);
 	if (ret)
 		goto err_unregister_sysctl;
@@ -453,6 +477,8 @@ err_remove_proc:
 	icmp_guard_proc_exit(net, ign);
 err_unregister_sysctl:
 	icmp_guard_sysctl_unregister(ign);
+err_exit_rl:
+	icmp_guard_rl_exit(ign);
 err_free_stats:
 	free_percpu(ign->stats);
 	return ret;
@@ -473,6 +499,7 @@ static void __net_exit icmp_guard_net_exit(struct net *net)
 
 	icmp_guard_proc_exit(net, ign);
 	icmp_guard_sysctl_unregister(ign);
+	icmp_guard_rl_exit(ign);
 	free_percpu(ign->stats);
 }
 
@@ -488,16 +515,24 @@ static int __init icmp_guard_init(void)
 {
 	int ret;
 
-	ret = register_pernet_subsys(&icmp_guard_net_ops);
+	ret = icmp_guard_rl_module_init();
 	if (ret)
 		return ret;
+	ret = register_pernet_subsys(&icmp_guard_net_ops);
+	if (ret)
+		goto err_exit_rl;
 	pr_info("loaded\n");
 	return 0;
+
+err_exit_rl:
+	icmp_guard_rl_module_exit();
+	return ret;
 }
 
 static void __exit icmp_guard_exit(void)
 {
 	unregister_pernet_subsys(&icmp_guard_net_ops);
+	icmp_guard_rl_module_exit();
 	pr_info("unloaded\n");
 }
 

@@ -63,6 +63,7 @@ struct opts {
 	bool random_mac;
 	uint64_t seed;
 	bool quiet;
+	bool fuzz;
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -264,6 +265,7 @@ static const char usage_text[] =
 	"  --truncate N [--fix-tot-len]   cut the IP packet to N bytes\n"
 	"  --frag N             IP fragments of N payload bytes (N % 8 == 0)\n"
 	"  -n, --count N, --rate PPS, --random-src CIDR, --random-mac, --seed N\n"
+	"  --fuzz               mutate every field of every frame at random\n"
 	"  -q, --quiet, --selftest, -h, --help\n";
 
 static void usage(FILE *f)
@@ -316,7 +318,7 @@ enum {
 	O_INNER_IHL, O_INNER_IHL_LIE, O_INNER_TOT_LEN, O_INNER_VERSION,
 	O_INNER_PAYLOAD, O_OUTER_IHL, O_TTL, O_BAD_CSUM, O_BAD_IP_CSUM,
 	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_RATE, O_RANDOM_SRC,
-	O_RANDOM_MAC, O_SEED, O_SELFTEST,
+	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ,
 };
 
 static const struct option longopts[] = {
@@ -354,6 +356,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "selftest", no_argument, NULL, O_SELFTEST },
+	{ "fuzz", no_argument, NULL, O_FUZZ },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
 };
@@ -521,6 +524,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case O_SELFTEST:
 			exit(selftest() ? 0 : 1);
+		case O_FUZZ:
+			o->fuzz = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -585,6 +591,63 @@ static bool selftest(void)
 	if (ok)
 		printf("ok\n");
 	return ok;
+}
+
+/* ---------------------------------------------------------------- fuzzing */
+
+/* A chance of PCT percent. */
+static bool chance(unsigned int pct)
+{
+	return rnd64() % 100 < pct;
+}
+
+/*
+ * Mutate a valid Redirect into a Redirect or near-Redirect: every code, now
+ * and then another type, embedded headers with options, lying IHL, version
+ * or length fields, every inner protocol, bad checksums, truncation at any
+ * length, IP options outside, fragments the receiver must reassemble.
+ */
+static void mutate(const struct opts *base, struct opts *p)
+{
+	static const int protos[] = { IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_TCP,
+				      47, 0, 255 };
+
+	*p = *base;
+	p->code = chance(50) ? rnd64() % 4 : rnd64() % 256;
+	if (chance(5))
+		p->type = rnd64() % 256;
+	p->inner_proto = protos[rnd64() % 6];
+	if (p->inner_proto == 0)
+		p->inner_proto = rnd64() % 256;
+	p->inner_icmp_type = rnd64() % 256;
+	p->inner_sport = rnd64();
+	p->inner_dport = rnd64();
+	p->inner_tos = chance(20) ? rnd64() : 0;
+	if (chance(30))
+		p->inner_ihl = 5 + rnd64() % 11;
+	if (chance(10)) {
+		p->inner_ihl = rnd64() % 16;
+		p->inner_ihl_lie = true;
+	}
+	if (chance(5))
+		p->inner_version = rnd64() % 16;
+	if (chance(10))
+		p->inner_tot_len = rnd64() % 65536;
+	p->inner_payload = rnd64() % 64;
+	if (chance(20))
+		p->outer_ihl = 6 + rnd64() % 10;
+	p->bad_csum = chance(10);
+	if (chance(30)) {
+		p->truncate = rnd64() % 200;
+		p->fix_tot_len = chance(80);
+	}
+	if (chance(10))
+		p->frag = 8 * (1 + rnd64() % 8);
+	if (chance(30))
+		p->gw = htonl(ntohl(base->dst & htonl(0xffffff00)) |
+			      (uint32_t)(rnd64() % 256));
+	else if (chance(10))
+		p->gw = (uint32_t)rnd64();
 }
 
 /* ---------------------------------------------------------------- sending */
@@ -682,9 +745,20 @@ int main(int argc, char **argv)
 				memcpy(mac, &r, 6);
 				mac[0] = (mac[0] & 0xfe) | 0x02;
 			}
-			k = build_frames(&o, frames + n * MAX_FRAME,
-					 lens + n, mac, src,
-					 (uint16_t)(sent + pkts + o.seed));
+			if (o.fuzz) {
+				struct opts p;
+
+				mutate(&o, &p);
+				k = build_frames(&p, frames + n * MAX_FRAME,
+						 lens + n, mac, src,
+						 (uint16_t)(sent + pkts +
+							    o.seed));
+			} else {
+				k = build_frames(&o, frames + n * MAX_FRAME,
+						 lens + n, mac, src,
+						 (uint16_t)(sent + pkts +
+							    o.seed));
+			}
 			for (int i = 0; i < k; i++) {
 				iov[n + i].iov_base = frames +
 						      (n + i) * MAX_FRAME;

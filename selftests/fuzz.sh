@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fuzz the parser: Redirects and near-Redirects mutated from valid ones
+# (redirect_inject --fuzz: every code, other types, inner and outer IP
+# options, lying IHL/version/length fields, TCP/UDP/ICMP/GRE/unknown inner
+# protocols, bad checksums, truncation at any length, fragments reassembled
+# into non-linear skbs) from random senders, at the victim of setup_lan:
+#
+#   victim -- LAN -- attacker (fuzzing), r1 (victim's gateway), r2, ...
+#
+# Pass: no kernel report (vm-run checks the log), the module still answers,
+# and the counters' invariants hold. ICMP_GUARD_FUZZ_COUNT sets the number
+# of frames (default 20000; the reliability lane sends 1000000).
+
+source "$(dirname "$0")/lib.sh"
+
+ig_require_root
+[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
+ig_require_module
+ktap_header
+COUNT=${ICMP_GUARD_FUZZ_COUNT:-20000}
+
+setup_lan legacy || ksft_skip "cannot build the topology"
+check "victim reaches r1" victim_ping $R1
+check "victim reaches r2" victim_ping $R2
+# Let the limiter pass most of it, so the checks behind it are fuzzed too.
+ig_sysctl "$victim" rate 1000000000
+ig_sysctl "$victim" burst 1000000
+ig_sysctl "$victim" global_rate 1000000000
+ig_sysctl "$victim" global_burst 1000000
+ig_sysctl "$victim" max_senders 1048576
+ig_sysctl "$victim" log 0
+
+fuzz()
+{
+	ip netns exec "$1" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$(ig_mac "$victim" eth0)" -s $R1 -d $VICTIM -g $R2 \
+		--inner-src $VICTIM --inner-dst $FAR --fuzz "${@:2}"
+}
+
+ig_snap "$victim"
+check "$COUNT fuzzed frames from the gateway itself" \
+	fuzz "$r1" -n "$COUNT" --seed 8
+check "$COUNT fuzzed frames from random senders" \
+	fuzz "$attacker" -n "$COUNT" --random-src 10.1.0.0/24 --seed 7
+check "the fuzz reached the guard ($(ig_delta "$victim" InRedirects) Redirects)" \
+	test "$(ig_delta "$victim" InRedirects)" -gt $((COUNT / 4))
+for c in DropMalformed DropChecksum DropBadCode DropNotGateway \
+	 DropLladdr DropBadNewGateway Accepted; do
+	check "fuzz exercised $c ($(ig_delta "$victim" $c))" \
+		test "$(ig_delta "$victim" $c)" -gt 0
+done
+check_invariants "$victim"
+
+# The module still answers: a valid Redirect from r1 is honoured.
+ig_sysctl "$victim" log 1
+reset_victim_routes
+ig_snap "$victim"
+inject "$r1"
+check_deltas "$victim" "a valid Redirect after the fuzz" InRedirects=1 Accepted=1
+check_eq "and honoured" "$R2 redirected" "$(victim_gw $FAR)"
+ktap_finish

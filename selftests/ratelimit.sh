@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rate limiting of incoming Redirects, with the topology of setup_lan
+# (lib.sh):
+#
+#   victim -- LAN -- r1 (victim's gateway), r2, attacker; far behind r2
+#
+# Per-sender buckets (burst, then the rate), the attacker's spoofed-gateway
+# flood leaving r1's bucket alone, the bounded sender table, the namespace's
+# global bucket, and live sysctl changes. Assertions allow for the time the
+# injections take under emulation: they never depend on wall-clock speed.
+
+source "$(dirname "$0")/lib.sh"
+
+ig_require_root
+[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
+ig_require_module
+ktap_header
+
+setup_lan legacy || ksft_skip "cannot build the topology"
+check "victim reaches r1" victim_ping $R1
+check "victim reaches r2" victim_ping $R2
+R1_MAC=$(ig_mac "$r1" eth0)
+
+now() { date +%s.%N; }
+# between LO HI VALUE
+between()
+{
+	[ "$3" -ge "$1" ] && [ "$3" -le "$2" ] && return 0
+	echo "# $3 not in [$1, $2]"
+	return 1
+}
+# elapsed_ceil START: whole seconds since START, rounded up.
+elapsed_ceil()
+{
+	awk -v s="$1" -v e="$(now)" 'BEGIN { d = e - s; print int(d) + (d > int(d)) }'
+}
+
+senders_zero()
+{
+	[ "$(ig_stat "$victim" Senders)" -eq 0 ]
+}
+
+# ---- burst, then the rate. Linux itself ignores Redirects meanwhile, so
+# that r1 stays the victim's gateway and every one of them passes the
+# guard's checks: only the limiter refuses any.
+ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.accept_redirects=0
+ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth0.accept_redirects=0
+ig_sysctl "$victim" rate 1
+ig_sysctl "$victim" burst 5
+sleep 5.2	# any bucket of r1's is full again
+ig_snap "$victim"
+t0=$(now)
+inject "$r1" -n 20
+t=$(elapsed_ceil "$t0")
+acc=$(ig_delta "$victim" Accepted)
+check "20 at once from r1: the burst of 5 accepted (+1/s while sending: $t s)" \
+	between 5 $((5 + t)) "$acc"
+check_eq "the rest counted as DropRateLimited" $((20 - acc)) \
+	"$(ig_delta "$victim" DropRateLimited)"
+ig_snap "$victim"
+sleep 3.1
+t0=$(now)
+inject "$r1" -n 10
+t=$(elapsed_ceil "$t0")
+acc=$(ig_delta "$victim" Accepted)
+check "after 3 s at rate 1/s: 3 more accepted" between 3 $((4 + t)) "$acc"
+
+# A change of rate applies to the existing bucket at once.
+inject "$r1" -n 5	# whatever credit is left
+ig_sysctl "$victim" rate 1000
+sleep 0.2
+ig_snap "$victim"
+inject "$r1" -n 5
+check_eq "rate raised live: the next 5 pass" 5 "$(ig_delta "$victim" Accepted)"
+ig_sysctl "$victim" burst 2
+ig_snap "$victim"
+sleep 0.2
+inject "$r1" -n 10
+acc=$(ig_delta "$victim" Accepted)
+check "burst lowered live to 2: at most 2 + refill pass" between 2 9 "$acc"
+ig_sysctl "$victim" rate 10
+ig_sysctl "$victim" burst 20
+
+# ---- the attacker floods as r1 from its own MAC: r1's bucket is untouched
+sleep 2.1
+ig_snap "$victim"
+inject "$attacker" -g $ATTACKER -n 1000
+check "flood of 1000 spoofed Redirects: all but the attacker's burst rate-limited" \
+	between 900 1000 "$(ig_delta "$victim" DropRateLimited)"
+check_eq "none of them accepted" 0 "$(ig_delta "$victim" Accepted)"
+ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.accept_redirects=1
+ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth0.accept_redirects=1
+ig_snap "$victim"
+reset_victim_routes
+inject "$r1"
+check_deltas "$victim" "r1's Redirect still accepted after the flood" \
+	InRedirects=1 Accepted=1
+check_eq "and honoured" "$R2 redirected" "$(victim_gw $FAR)"
+senders=$(ip netns exec "$victim" cat /proc/net/icmp_guard/senders)
+echo "$senders" | sed 's/^/# /'
+check "senders lists r1 with its MAC" \
+	grep -q "^$R1 $R1_MAC " <<<"$senders"
+check "senders lists the attacker's spoof of r1 separately" \
+	grep -q "^$R1 $(ig_mac "$attacker" eth0) " <<<"$senders"
+
+# ---- many spoofed senders: the table stays bounded
+ig_sysctl "$victim" max_senders 100
+slab_objs()
+{
+	awk '$1 == "ig_sender" { print $2 }' /proc/slabinfo
+}
+sleep 2.5	# idle entries reclaimed
+check "idle senders reclaimed" ig_wait_for 50 senders_zero
+ig_snap "$victim"
+inject "$attacker" -n 3000 --random-src 10.9.0.0/16 --seed 1
+check_eq "Senders stops at max_senders" 100 "$(ig_stat "$victim" Senders)"
+check "DropSendersFull counts the rest" between 2890 2900 \
+	"$(ig_delta "$victim" DropSendersFull)"
+objs=$(slab_objs)
+check "ig_sender slab stays bounded ($objs objects)" \
+	between 100 400 "${objs:-0}"
+check "entries reclaimed after idling" ig_wait_for 50 senders_zero
+ig_sysctl "$victim" max_senders 4096
+
+# ---- the namespace's bucket bounds what many senders get through. Its
+# credit is kept in nanoseconds: wait until it is full at the new setting.
+ig_sysctl "$victim" global_rate 10
+ig_sysctl "$victim" global_burst 20
+sleep 2.2
+ig_snap "$victim"
+t0=$(now)
+inject "$attacker" -n 2000 --random-src 10.8.0.0/16 --seed 2
+t=$(elapsed_ceil "$t0")
+through=$(( $(ig_delta "$victim" InRedirects) - $(ig_delta "$victim" DropRateLimited) \
+	- $(ig_delta "$victim" DropSendersFull) - $(ig_delta "$victim" DropGlobalLimit) ))
+check "global bucket: about its burst of 20 get through ($through in $t s)" \
+	between 5 $((60 + 10 * t)) "$through"
+check_eq "the rest counted as DropGlobalLimit" $((2000 - through)) \
+	"$(ig_delta "$victim" DropGlobalLimit)"
+ig_sysctl "$victim" global_rate 500
+ig_sysctl "$victim" global_burst 1000
+
+check_eq "nothing tracked in r1's namespace" 0 "$(ig_stat "$r1" Senders)"
+check_invariants "$victim"
+ktap_finish
