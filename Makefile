@@ -50,7 +50,16 @@ sparse:
 check:
 	scripts/check
 
+# The reliability lane: the suite on a debug kernel (KASAN, UBSAN, lockdep,
+# kmemleak), built once from linux-source-6.1 and cached in ~/.cache.
+check-debug:
+	scripts/check-debug
+
 demo:
 	scripts/demo
 
-.PHONY: all module clean install deps style sparse check demo
+bench:
+	scripts/bench
+
+.PHONY: all module clean install deps style sparse check check-debug demo \
+	bench
