@@ -12,14 +12,8 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ig_require_root
-[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
-ig_require_module
-ktap_header
+ig_begin_lan_test
 ROUNDS=${ICMP_GUARD_FLOOD_ROUNDS:-5}
-
-setup_lan legacy || ksft_skip "cannot build the topology"
-victim_ping $R1
 # Keep one other IPv4 LOCAL_IN hook registered, so that reloading the module
 # does not flip the nf_hooks_needed static key: under multi-threaded TCG,
 # patching that jump label while another vCPU floods through it can stall

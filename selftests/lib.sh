@@ -383,6 +383,20 @@ reset_victim_routes()
 	fi
 }
 
+# ig_begin_lan_test [MODE]: the preamble of the LAN tests: root, the
+# injector and the module, KTAP, setup_lan MODE, and a victim that has
+# resolved r1 and r2, as after normal traffic.
+ig_begin_lan_test()
+{
+	ig_require_root
+	[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
+	ig_require_module
+	ktap_header
+	setup_lan "${1:-legacy}" || ksft_skip "cannot build the topology"
+	check "victim reaches r1" victim_ping $R1
+	check "victim reaches r2" victim_ping $R2
+}
+
 # inject NS [injector options]: send Redirects at the victim's eth0 from
 # NS's eth0. Defaults: a well-formed Host Redirect claiming to come from r1,
 # sending far's traffic to r2, about an echo reply the victim sent to far.

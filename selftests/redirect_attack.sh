@@ -14,13 +14,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ig_require_root
-[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
-ig_require_module
-ktap_header
-
-setup_lan legacy || ksft_skip "cannot build the topology"
-check "victim reaches r1" victim_ping $R1
+ig_begin_lan_test
 
 # A bound UDP socket for the second variant.
 ip netns exec "$victim" python3 -c '

@@ -14,15 +14,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ig_require_root
-[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
-ig_require_module
-ktap_header
-
-setup_lan legacy || ksft_skip "cannot build the topology"
-# The victim has resolved its gateway and r2, as after normal traffic.
-check "victim reaches r1" victim_ping $R1
-check "victim reaches r2" victim_ping $R2
+ig_begin_lan_test
 # Linux applies a Redirect only to a resolved new gateway: resolve the
 # attacker too, so that one Redirect is enough whenever one is accepted.
 check "victim reaches the attacker" victim_ping $ATTACKER
