@@ -699,8 +699,8 @@ int main(int argc, char **argv)
 	struct sockaddr_ll sll = { 0 };
 	unsigned long sent = 0;
 	struct timespec t0;
+	struct opts o, fuzzed;
 	struct ifreq ifr;
-	struct opts o;
 	int fd;
 
 	defaults(&o);
@@ -745,20 +745,11 @@ int main(int argc, char **argv)
 				memcpy(mac, &r, 6);
 				mac[0] = (mac[0] & 0xfe) | 0x02;
 			}
-			if (o.fuzz) {
-				struct opts p;
-
-				mutate(&o, &p);
-				k = build_frames(&p, frames + n * MAX_FRAME,
-						 lens + n, mac, src,
-						 (uint16_t)(sent + pkts +
-							    o.seed));
-			} else {
-				k = build_frames(&o, frames + n * MAX_FRAME,
-						 lens + n, mac, src,
-						 (uint16_t)(sent + pkts +
-							    o.seed));
-			}
+			if (o.fuzz)
+				mutate(&o, &fuzzed);
+			k = build_frames(o.fuzz ? &fuzzed : &o,
+					 frames + n * MAX_FRAME, lens + n, mac,
+					 src, (uint16_t)(sent + pkts + o.seed));
 			for (int i = 0; i < k; i++) {
 				iov[n + i].iov_base = frames +
 						      (n + i) * MAX_FRAME;
