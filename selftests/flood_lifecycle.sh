@@ -25,17 +25,27 @@ ip netns exec "$r2" nft add chain ip ig_keep input \
 
 flood()
 {
-	timeout "$1" ip netns exec "$attacker" "$IG_INJECT" -q -i eth0 \
-		--dst-mac "$(ig_mac "$victim" eth0)" -s $R1 -d $VICTIM \
+	exec timeout "$1" ip netns exec "$attacker" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM \
 		-g $ATTACKER --inner-src $VICTIM --inner-dst $FAR \
-		-n 1000000000 --random-src 10.7.0.0/16 >/dev/null 2>&1
+		-n 1000000000 --rate 5000 --random-src 10.7.0.0/16 >/dev/null 2>&1
 }
+# One bash in the victim's namespace reads both files over and over, with
+# builtins only: a new process per read would cost the debug kernel more
+# than the reads. The flood is paced, 5000/s, ten times the namespace's
+# global rate: unpaced, it and the reader would starve the reloads of CPU
+# under emulation.
 reader()
 {
-	while :; do
-		ip netns exec "$victim" cat /proc/net/icmp_guard/stats \
-			/proc/net/icmp_guard/senders >/dev/null 2>&1
-	done
+	exec ip netns exec "$victim" bash -c '
+		exec {p}<> <(:)
+		while :; do
+			for f in stats senders; do
+				while read -r l; do :; done \
+					</proc/net/icmp_guard/$f
+			done 2>/dev/null
+			read -t 0.02 -u $p
+		done'
 }
 
 flood 600 &
@@ -43,13 +53,14 @@ flood_pid=$!
 reader &
 reader_pid=$!
 IG_CLEANUP_HOOK="kill $flood_pid $reader_pid"
-sleep 1
+ig_sleep 1
 
 ok=0
-for i in $(seq "$ROUNDS"); do
+for ((i = 1; i <= ROUNDS; i++)); do
 	ig_unload && ig_load && ok=$((ok + 1))
 	ig_sysctl "$victim" max_senders 50
-	sleep 1
+	ig_sleep 1
+	((i % 10)) || echo "# $i rounds"
 done
 check_eq "unloaded and reloaded $ROUNDS times mid-flood" "$ROUNDS" "$ok"
 check "the flood was still running" kill -0 $flood_pid
@@ -64,13 +75,29 @@ check "max_senders lowered to 50 live: the table shrinks to it mid-flood" \
 	ig_wait_for 50 few_senders
 check "the module still counts" test "$(ig_stat "$victim" InRedirects)" -gt 0
 
-# Namespaces come and go under the flood.
-for i in $(seq "$ROUNDS"); do
-	setup_ns extra
-	ip netns del "$extra"
-done
-ip netns del "$victim"
-sleep 1
+# Namespaces come and go under the flood: one process creates ROUNDS of
+# them in turn, each freed as the next replaces it, and checks the module
+# gave every one its own state.
+churn()
+{
+	python3 - "$ROUNDS" <<'EOF'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+for i in range(int(sys.argv[1])):
+    if libc.unshare(CLONE_NEWNET):
+        sys.exit("unshare: " + os.strerror(ctypes.get_errno()))
+    with open("/proc/self/net/icmp_guard/stats") as f:
+        if not f.read().startswith("InRedirects 0\n"):
+            sys.exit("namespace %d: no fresh counters" % i)
+    with open("/proc/sys/net/ipv4/icmp_guard/policy") as f:
+        if f.read() != "2\n":
+            sys.exit("namespace %d: no default policy" % i)
+EOF
+}
+check "$ROUNDS namespaces created and destroyed mid-flood" churn
+ig_netns_del "$victim"
+ig_sleep 1
 check "a namespace deleted mid-flood" sh -c "! ip netns exec $victim true 2>/dev/null"
 
 kill $flood_pid $reader_pid 2>/dev/null

@@ -87,17 +87,18 @@ ig_cleanup()
 {
 	local ns
 
+	[ -n "${IG_CLEANUP_HOOK:-}" ] && $IG_CLEANUP_HOOK
 	for ns in "${ig_namespaces[@]}"; do
-		ip netns del "$ns" 2>/dev/null
+		ig_netns_del "$ns" 2>/dev/null
 	done
 	ig_namespaces=()
-	[ -n "${IG_CLEANUP_HOOK:-}" ] && $IG_CLEANUP_HOOK
 	return 0
 }
 trap ig_cleanup EXIT
 
 # setup_ns VAR...: create one namespace per VAR with a unique name, stored
-# in VAR, with lo up. Names are unique so tests can run side by side.
+# in VAR, with lo up and a shell for ig_nsh. Names are unique so tests can
+# run side by side.
 setup_ns()
 {
 	local var name
@@ -107,8 +108,77 @@ setup_ns()
 		ip netns add "$name" || return 1
 		ig_namespaces+=("$name")
 		ip -n "$name" link set lo up
+		ig_nsh_start "$name" || return 1
 		eval "$var=\$name"
 	done
+}
+
+# ig_netns_del NS: delete a namespace of setup_ns, and its shell, so that
+# nothing holds it any more and the kernel really tears it down.
+ig_netns_del()
+{
+	local ns=$1
+
+	if [ -n "${ig_nsh_pid[$ns]:-}" ]; then
+		kill "${ig_nsh_pid[$ns]}" 2>/dev/null
+		wait "${ig_nsh_pid[$ns]}" 2>/dev/null
+		exec {ig_nsh_w[$ns]}>&- {ig_nsh_r[$ns]}<&-
+		unset "ig_nsh_pid[$ns]" "ig_nsh_w[$ns]" "ig_nsh_r[$ns]"
+	fi
+	ip netns del "$ns"
+}
+
+# ig_nsexec NS CMD...: run CMD in NS's network namespace only. Enough for
+# sockets and /proc/net, and on the debug kernel a second cheaper than ip
+# netns exec, which also makes a mount namespace and mounts /sys.
+ig_nsexec()
+{
+	nsenter --net="/run/netns/$1" "${@:2}"
+}
+
+# ---------------------------------------------------------------- ig_nsh
+#
+# Sysctls and counters are read and written hundreds of times per test, and
+# on the debug kernel under TCG every process started costs about a second
+# (ip netns exec: three). So each namespace gets one bash living in it, fed
+# one-line commands through a pipe, and ig_nsh runs builtins there without
+# starting any process. The shell only enters the network namespace: /proc
+# is right for it, /sys is not.
+
+declare -A ig_nsh_w ig_nsh_r ig_nsh_pid
+
+ig_nsh_start()
+{
+	local ns=$1 w r
+
+	# A pipe only we hold, opened read-write, for the answers.
+	exec {r}<> <(:)
+	exec {w}> >(exec nsenter --net="/run/netns/$ns" bash -c '
+		while IFS= read -r cmd; do
+			eval "$cmd"
+			echo "@@ig_nsh $?"
+		done' >&"$r" 2>&1)
+	ig_nsh_pid[$ns]=$!
+	ig_nsh_w[$ns]=$w
+	ig_nsh_r[$ns]=$r
+	ig_nsh "$ns" : >/dev/null
+}
+
+# ig_nsh NS CMD: run the one-line bash command CMD in NS's shell; its
+# output and error output on stdout, its exit status as ours.
+ig_nsh()
+{
+	local ns=$1 line
+
+	printf '%s\n' "$2" >&"${ig_nsh_w[$ns]}" || return 1
+	while IFS= read -r -t 300 line <&"${ig_nsh_r[$ns]}"; do
+		case $line in
+		"@@ig_nsh "*) return "${line#@@ig_nsh }" ;;
+		esac
+		printf '%s\n' "$line"
+	done
+	echo "ig_nsh: no answer from $ns's shell to: $2"
+	return 1
 }
 
 # ---------------------------------------------------------------- module
@@ -152,29 +222,31 @@ ig_sysctl()
 	local ns=$1 name=$2
 
 	if [ $# -ge 3 ]; then
-		ip netns exec "$ns" sh -c \
-			"echo '$3' > /proc/sys/net/ipv4/icmp_guard/$name"
+		ig_nsh "$ns" "echo '$3' > /proc/sys/net/ipv4/icmp_guard/$name"
 	else
-		ip netns exec "$ns" cat "/proc/sys/net/ipv4/icmp_guard/$name"
+		ig_nsh "$ns" "read -r v < /proc/sys/net/ipv4/icmp_guard/$name && echo \"\$v\""
 	fi
+}
+
+# ig_stats NS: NS's /proc/net/icmp_guard/stats.
+ig_stats()
+{
+	ig_nsh "$1" 'while read -r n v; do echo "$n $v"; done < /proc/net/icmp_guard/stats'
 }
 
 # ig_stat NS NAME: one counter of /proc/net/icmp_guard/stats.
 ig_stat()
 {
-	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2; f = 1 }
-		END { if (!f) print "missing" }' /proc/net/icmp_guard/stats
+	ig_nsh "$1" "f=missing; while read -r n v; do [ \"\$n\" = '$2' ] && f=\$v && break; done 2>/dev/null < /proc/net/icmp_guard/stats; echo \"\$f\""
 }
 
 # ig_snap NS: remember every counter of NS; ig_delta NS NAME: its change.
 declare -A ig_snapshot
 ig_snap()
 {
-	local name value
+	local name value stats
 
-	local stats
-
-	stats=$(ip netns exec "$1" cat /proc/net/icmp_guard/stats) || return 1
+	stats=$(ig_stats "$1") || return 1
 	while read -r name value; do
 		ig_snapshot[$1:$name]=$value
 	done <<<"$stats"
@@ -196,8 +268,7 @@ check_deltas()
 	for want in "$@"; do
 		expect[${want%%=*}]=${want#*=}
 	done
-	stats=$(ip netns exec "$ns" cat /proc/net/icmp_guard/stats)
-	[ -n "$stats" ] || bad=" (no counters to read)"
+	stats=$(ig_stats "$ns") || bad=" (no counters to read)"
 	while read -r name value; do
 		[ -n "$name" ] || continue
 		[ "$name" = Senders ] && continue	# a gauge, not a counter
@@ -219,18 +290,24 @@ check_deltas()
 # is the sum of the Drop* reasons.
 check_invariants()
 {
-	local ns=$1 out
+	local ns=$1 out="" stats name value drops=0
+	declare -A v=()
 
-	out=$(ip netns exec "$ns" awk '
-		{ v[$1] = $2 }
-		$1 ~ /^Drop[A-Z]/ { drops += $2 }
-		END {
-			if (v["InRedirects"] != v["Accepted"] + v["Dropped"])
-				print "InRedirects " v["InRedirects"] " != Accepted " v["Accepted"] " + Dropped " v["Dropped"]
-			if (v["Dropped"] != drops)
-				print "Dropped " v["Dropped"] " != sum of Drop* " drops
-		}' /proc/net/icmp_guard/stats)
-	[ -n "$out" ] && echo "# $out"
+	stats=$(ig_stats "$ns") || out="no counters to read"
+	while read -r name value; do
+		[ -n "$name" ] || continue
+		v[$name]=$value
+		case $name in
+		Drop[A-Z]*) drops=$((drops + value)) ;;
+		esac
+	done <<<"$stats"
+	if [ "${v[InRedirects]:-x}" != "$((${v[Accepted]:-0} + ${v[Dropped]:-0}))" ]; then
+		out="$out InRedirects ${v[InRedirects]:-missing} != Accepted ${v[Accepted]:-missing} + Dropped ${v[Dropped]:-missing};"
+	fi
+	if [ "${v[Dropped]:-x}" != "$drops" ]; then
+		out="$out Dropped ${v[Dropped]:-missing} != sum of Drop* $drops;"
+	fi
+	[ -n "$out" ] && echo "#$out"
 	ktap_result "$([ -z "$out" ]; echo $?)" "counter invariants hold in $ns"
 }
 
@@ -242,6 +319,15 @@ ig_mac()
 	ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'
 }
 
+# ig_sleep SECONDS: sleep without starting a process (see ig_nsh): wait
+# for input that never comes on a pipe only we hold.
+exec {ig_sleep_fd}<> <(:)
+ig_sleep()
+{
+	read -r -t "$1" -u "$ig_sleep_fd" _
+	return 0
+}
+
 # ig_wait_for TRIES CMD...: retry CMD every 0.2 s, TRIES times.
 ig_wait_for()
 {
@@ -251,7 +337,7 @@ ig_wait_for()
 	while [ "$tries" -gt 0 ]; do
 		"$@" && return 0
 		tries=$((tries - 1))
-		sleep 0.2
+		ig_sleep 0.2
 	done
 	return 1
 }
@@ -281,72 +367,91 @@ R2=10.1.0.2
 ATTACKER=10.1.0.66
 FAR=10.2.0.20
 VRF_ARG=""
+IG_LAN_MODE=legacy
 PING_ARG=""
 
-lan_port()
-{
-	local ns=$1 addr=$2
-
-	ip link add eth0 netns "$ns" type veth peer name "p-${ns: -6}" \
-		netns "$lan"
-	ip -n "$lan" link set "p-${ns: -6}" master br0 up
-	ip -n "$ns" addr add "$addr/24" dev eth0
-	ip -n "$ns" link set eth0 up
-}
-
+# One ip per namespace, fed a batch: on the debug kernel under TCG every
+# process started costs about a second.
 setup_lan()
 {
-	local mode=${1:-legacy} ns
+	local mode=${1:-legacy} ns routes
 
+	IG_LAN_MODE=$mode
 	setup_ns lan victim r1 r2 attacker far side || return 1
-	ip -n "$lan" link add br0 type bridge stp_state 0 forward_delay 0
-	ip -n "$lan" link set br0 up
-	lan_port "$victim" $VICTIM
-	lan_port "$r1" $R1
-	lan_port "$r2" $R2
-	lan_port "$attacker" $ATTACKER
-
-	ip link add eth1 netns "$r2" type veth peer name eth0 netns "$far"
-	ip -n "$r2" addr add 10.2.0.2/24 dev eth1
-	ip -n "$r2" link set eth1 up
-	ip -n "$far" addr add $FAR/24 dev eth0
-	ip -n "$far" link set eth0 up
-	ip -n "$far" route add default via 10.2.0.2
-
-	ip link add eth1 netns "$victim" type veth peer name eth0 netns "$side"
-	ip -n "$victim" addr add 10.3.0.10/24 dev eth1
-	ip -n "$victim" link set eth1 up
-	ip -n "$side" addr add 10.3.0.1/24 dev eth0
-	ip -n "$side" link set eth0 up
+	ip -batch - <<-EOF || return 1
+		link add eth1 netns $r2 type veth peer name eth0 netns $far
+		link add eth1 netns $victim type veth peer name eth0 netns $side
+		$(for ns in "$victim" "$r1" "$r2" "$attacker"; do
+			echo "link add eth0 netns $ns type veth peer name p-${ns: -6} netns $lan"
+		done)
+	EOF
+	ip -n "$lan" -batch - <<-EOF || return 1
+		link add br0 type bridge stp_state 0 forward_delay 0
+		link set br0 up
+		$(for ns in "$victim" "$r1" "$r2" "$attacker"; do
+			echo "link set p-${ns: -6} master br0 up"
+		done)
+	EOF
+	ip -n "$r1" -batch - <<-EOF || return 1
+		addr add $R1/24 dev eth0
+		link set eth0 up
+		route add 10.2.0.0/24 via $R2
+	EOF
+	ip -n "$r2" -batch - <<-EOF || return 1
+		addr add $R2/24 dev eth0
+		link set eth0 up
+		addr add 10.2.0.2/24 dev eth1
+		link set eth1 up
+	EOF
+	ip -n "$attacker" -batch - <<-EOF || return 1
+		addr add $ATTACKER/24 dev eth0
+		link set eth0 up
+	EOF
+	ip -n "$far" -batch - <<-EOF || return 1
+		addr add $FAR/24 dev eth0
+		link set eth0 up
+		route add default via 10.2.0.2
+	EOF
+	ip -n "$side" -batch - <<-EOF || return 1
+		addr add 10.3.0.1/24 dev eth0
+		link set eth0 up
+	EOF
 
 	for ns in "$r1" "$r2"; do
-		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+		ig_nsh "$ns" 'echo 1 > /proc/sys/net/ipv4/ip_forward' || return 1
 	done
-	ip -n "$r1" route add 10.2.0.0/24 via $R2
 	# The victim is a plain host: Linux's defaults, but no reverse-path
 	# filter, so a Redirect can reach the hook on the "wrong" link.
-	ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.rp_filter=0
-	ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth1.rp_filter=0
+	ig_nsh "$victim" 'echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter && echo 0 > /proc/sys/net/ipv4/conf/eth1/rp_filter' ||
+		return 1
 
 	case "$mode" in
 	legacy)
-		ip -n "$victim" route add default via $R1
+		routes="route add default via $R1"
 		;;
 	nexthop)
-		ip -n "$victim" nexthop add id 1 via $R1 dev eth0
-		ip -n "$victim" route add 10.2.0.0/16 nhid 1
+		routes="nexthop add id 1 via $R1 dev eth0
+			route add 10.2.0.0/16 nhid 1"
 		;;
 	vrf)
-		ip -n "$victim" link add blue type vrf table 10
-		ip -n "$victim" link set blue up
-		ip -n "$victim" route add vrf blue unreachable default metric 8192
-		ip -n "$victim" addr add 127.0.0.1/8 dev blue
-		ip -n "$victim" link set eth0 vrf blue up
-		ip -n "$victim" route add vrf blue default via $R1
+		routes="link add blue type vrf table 10
+			link set blue up
+			route add vrf blue unreachable default metric 8192
+			addr add 127.0.0.1/8 dev blue
+			link set eth0 vrf blue up
+			route add vrf blue default via $R1"
 		VRF_ARG="vrf blue"
 		PING_ARG="-I blue"
 		;;
 	esac
+	ip -n "$victim" -batch - <<-EOF || return 1
+		addr add $VICTIM/24 dev eth0
+		link set eth0 up
+		addr add 10.3.0.10/24 dev eth1
+		link set eth1 up
+		$routes
+	EOF
+	VICTIM_MAC=$(ig_mac "$victim" eth0)
 }
 
 # victim_ping ADDR [COUNT]: ping from the victim (in its VRF, if any).
@@ -360,27 +465,38 @@ victim_ping()
 # " redirected" when that comes from a Redirect.
 victim_gw()
 {
-	ip -n "$victim" route get $VRF_ARG "$1" 2>/dev/null | awk '
-		/ via / { for (i = 1; i < NF; i++) if ($i == "via") gw = $(i + 1) }
-		/<redirected>/ { r = " redirected" }
-		END { print (gw ? gw : "none") r }'
+	local w prev="" gw=none r=""
+
+	for w in $(ip -n "$victim" route get $VRF_ARG "$1" 2>/dev/null); do
+		[ "$prev" = via ] && gw=$w
+		[ "$w" = "<redirected>" ] && r=" redirected"
+		prev=$w
+	done
+	echo "$gw$r"
 }
 
 # Forget every learnt Redirect: a route's exceptions die with its nexthop.
 reset_victim_routes()
 {
-	if [ -n "$VRF_ARG" ]; then
-		ip -n "$victim" route del vrf blue default via $R1
-		ip -n "$victim" route add vrf blue default via $R1
-	elif ip -n "$victim" nexthop show id 1 >/dev/null 2>&1; then
-		ip -n "$victim" route del 10.2.0.0/16
-		ip -n "$victim" nexthop del id 1
-		ip -n "$victim" nexthop add id 1 via $R1 dev eth0
-		ip -n "$victim" route add 10.2.0.0/16 nhid 1
-	else
-		ip -n "$victim" route del default
-		ip -n "$victim" route add default via $R1
-	fi
+	local routes
+
+	case "$IG_LAN_MODE" in
+	vrf)
+		routes="route del vrf blue default via $R1
+			route add vrf blue default via $R1"
+		;;
+	nexthop)
+		routes="route del 10.2.0.0/16
+			nexthop del id 1
+			nexthop add id 1 via $R1 dev eth0
+			route add 10.2.0.0/16 nhid 1"
+		;;
+	*)
+		routes="route del default
+			route add default via $R1"
+		;;
+	esac
+	ip -n "$victim" -force -batch - <<<"$routes"
 }
 
 # ig_begin_lan_test [MODE]: the preamble of the LAN tests: root, the
@@ -405,7 +521,7 @@ inject()
 	local ns=$1
 
 	shift
-	ip netns exec "$ns" "$IG_INJECT" -q -i eth0 \
-		--dst-mac "$(ig_mac "$victim" eth0)" -s $R1 -d $VICTIM \
+	ig_nsexec "$ns" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM \
 		-g $R2 -c 1 --inner-src $VICTIM --inner-dst $FAR "$@"
 }

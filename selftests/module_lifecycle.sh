@@ -41,9 +41,9 @@ declare -A BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"
 
 for ns in "$ns1" "$ns2"; do
 	check "stats file exists in $ns" \
-		ip netns exec "$ns" test -r /proc/net/icmp_guard/stats
+		ig_nsh "$ns" "test -r /proc/net/icmp_guard/stats"
 	check "senders file exists in $ns" \
-		ip netns exec "$ns" test -r /proc/net/icmp_guard/senders
+		ig_nsh "$ns" "test -r /proc/net/icmp_guard/senders"
 	check_eq "Senders starts at 0 in $ns" 0 "$(ig_stat "$ns" Senders)"
 	check_eq "InRedirects starts at 0 in $ns" 0 "$(ig_stat "$ns" InRedirects)"
 	for k in $KNOBS; do
@@ -74,9 +74,8 @@ einval()
 	local ns=$1 k=$2 v=$3 before err
 
 	before=$(ig_sysctl "$ns" "$k")
-	err=$(ip netns exec "$ns" bash -c \
-		"echo '$v' > /proc/sys/net/ipv4/icmp_guard/$k" 2>&1)
-	if [ $? -eq 0 ] || ! echo "$err" | grep -q "Invalid argument"; then
+	err=$(ig_sysctl "$ns" "$k" "$v" 2>&1)
+	if [ $? -eq 0 ] || [[ $err != *"Invalid argument"* ]]; then
 		echo "# writing '$v' to $k: '$err'"
 		return 1
 	fi
@@ -92,26 +91,19 @@ done
 # A namespace created after loading gets its own state.
 setup_ns ns3
 check "late namespace has stats" \
-	ip netns exec "$ns3" test -r /proc/net/icmp_guard/stats
+	ig_nsh "$ns3" "test -r /proc/net/icmp_guard/stats"
 check_eq "late namespace has default policy" 2 "$(ig_sysctl "$ns3" policy)"
 
 # Deleting a namespace with the module loaded.
-ip netns del "$ns3"
+ig_netns_del "$ns3"
 check "module still answers after a namespace is deleted" \
 	test -r /proc/net/icmp_guard/stats
 
 check "module unloads with namespaces alive" ig_unload
-gone()
-{
-	local ns=$1
-
-	ip netns exec "$ns" sh -c \
-		'! test -e /proc/net/icmp_guard && ! test -e /proc/sys/net/ipv4/icmp_guard'
-}
-check "nothing left in init_net after unload" \
-	sh -c '! test -e /proc/net/icmp_guard && ! test -e /proc/sys/net/ipv4/icmp_guard'
+GONE='! test -e /proc/net/icmp_guard && ! test -e /proc/sys/net/ipv4/icmp_guard'
+check "nothing left in init_net after unload" eval "$GONE"
 for ns in "$ns1" "$ns2"; do
-	check "nothing left in $ns after unload" gone "$ns"
+	check "nothing left in $ns after unload" ig_nsh "$ns" "$GONE"
 done
 
 # Reload: fresh defaults, not the values of the last life.

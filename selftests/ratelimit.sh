@@ -67,12 +67,18 @@ sleep 0.2
 ig_snap "$victim"
 inject "$r1" -n 5
 check_eq "rate raised live: the next 5 pass" 5 "$(ig_delta "$victim" Accepted)"
+# A lower burst caps a bucket at once: back at 1/s, r1's bucket fills up
+# to 5 in 5 s; lowered to 2, it lets 2 through (+1/s while sending), not 5.
+ig_sysctl "$victim" rate 1
+sleep 5.2
 ig_sysctl "$victim" burst 2
 ig_snap "$victim"
-sleep 0.2
+t0=$(now)
 inject "$r1" -n 10
+t=$(elapsed_ceil "$t0")
 acc=$(ig_delta "$victim" Accepted)
-check "burst lowered live to 2: at most 2 + refill pass" between 2 9 "$acc"
+check "burst lowered live to 2: 2 pass (+1/s while sending: $t s)" \
+	between 2 $((2 + t)) "$acc"
 ig_sysctl "$victim" rate 10
 ig_sysctl "$victim" burst 20
 
@@ -111,6 +117,10 @@ slab_objs()
 }
 sleep 2.5	# idle entries reclaimed
 check "idle senders reclaimed" ig_wait_for 50 senders_zero
+# At 1/s a bucket of 100 takes 100 s to refill: no entry is reclaimed, and
+# no slot freed, while the flood runs, however slow the machine.
+ig_sysctl "$victim" rate 1
+ig_sysctl "$victim" burst 100
 ig_snap "$victim"
 inject "$attacker" -n 3000 --random-src 10.9.0.0/16 --seed 1
 check_eq "Senders stops at max_senders" 100 "$(ig_stat "$victim" Senders)"
@@ -119,6 +129,8 @@ check "DropSendersFull counts the rest" between 2890 2900 \
 objs=$(slab_objs)
 check "ig_sender slab stays bounded ($objs objects)" \
 	between 100 400 "${objs:-0}"
+ig_sysctl "$victim" rate 10
+ig_sysctl "$victim" burst 20
 check "entries reclaimed after idling" ig_wait_for 50 senders_zero
 ig_sysctl "$victim" max_senders 4096
 

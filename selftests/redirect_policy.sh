@@ -99,16 +99,23 @@ FROM=$attacker expect "gateway's IP and MAC from the attacker's port" \
 	"$OK" "$R2 redirected" --src-mac "$R1_MAC"
 # r1 speaks again, so the bridge learns its MAC back on r1's port.
 ip netns exec "$r1" ping -c 1 -W 1 -q $VICTIM >/dev/null
-# Forget r1; on a slow kernel a late reply can bring it back, so insist.
+# Forget r1, for sure: switching ARP off on the link flushes the victim's
+# neighbours there and keeps any late ARP exchange from teaching r1's MAC
+# again (on the debug kernel one did, between the flush and the Redirect).
+ip -n "$victim" link set eth0 arp off
 no_r1()
 {
-	ip -n "$victim" neigh del $R1 dev eth0 2>/dev/null
 	! ip -n "$victim" neigh show $R1 dev eth0 | grep -qE 'REACHABLE|STALE|DELAY|PROBE|PERMANENT'
 }
-check "the victim forgets r1's MAC" ig_wait_for 25 no_r1
+check "the victim forgets r1's MAC" no_r1
 expect "gateway not resolved: no neighbour entry to compare" \
 	"InRedirects=1 Dropped=1 DropLladdr=1" "$NOTREDIR"
-victim_ping $R1
+ip -n "$victim" link set eth0 arp on
+# The flush took every neighbour of the link: resolve them again, as Linux
+# applies a Redirect only towards a resolved new gateway.
+for addr in $R1 $R2 $ATTACKER; do
+	victim_ping $addr
+done
 
 # ---- 4. the new gateway
 for gw in 0.0.0.0 127.0.0.1 224.0.0.1 240.0.0.1 255.255.255.255 \
