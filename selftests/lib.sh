@@ -367,7 +367,6 @@ R2=10.1.0.2
 ATTACKER=10.1.0.66
 FAR=10.2.0.20
 VRF_ARG=""
-IG_LAN_MODE=legacy
 PING_ARG=""
 
 # lan_host NS ADDR [COMMANDS]: NS's eth0 gets ADDR/24 and comes up, then
@@ -384,21 +383,21 @@ lan_host()
 
 setup_lan()
 {
-	local mode=${1:-legacy} ns routes
+	local mode=${1:-legacy} ns routes="" ports
 
-	IG_LAN_MODE=$mode
 	setup_ns lan victim r1 r2 attacker far side || return 1
+	ports=("$victim" "$r1" "$r2" "$attacker")
 	ip -batch - <<-EOF || return 1
 		link add eth1 netns $r2 type veth peer name eth0 netns $far
 		link add eth1 netns $victim type veth peer name eth0 netns $side
-		$(for ns in "$victim" "$r1" "$r2" "$attacker"; do
+		$(for ns in "${ports[@]}"; do
 			echo "link add eth0 netns $ns type veth peer name p-${ns: -6} netns $lan"
 		done)
 	EOF
 	ip -n "$lan" -batch - <<-EOF || return 1
 		link add br0 type bridge stp_state 0 forward_delay 0
 		link set br0 up
-		$(for ns in "$victim" "$r1" "$r2" "$attacker"; do
+		$(for ns in "${ports[@]}"; do
 			echo "link set p-${ns: -6} master br0 up"
 		done)
 	EOF
@@ -419,26 +418,31 @@ setup_lan()
 
 	case "$mode" in
 	legacy)
-		routes="route add default via $R1"
+		IG_GW_ROUTES="route add default via $R1"
+		IG_GW_UNROUTES="route del default"
 		;;
 	nexthop)
-		routes="nexthop add id 1 via $R1 dev eth0
+		IG_GW_ROUTES="nexthop add id 1 via $R1 dev eth0
 			route add 10.2.0.0/16 nhid 1"
+		IG_GW_UNROUTES="route del 10.2.0.0/16
+			nexthop del id 1"
 		;;
 	vrf)
 		routes="link add blue type vrf table 10
 			link set blue up
 			route add vrf blue unreachable default metric 8192
 			addr add 127.0.0.1/8 dev blue
-			link set eth0 vrf blue up
-			route add vrf blue default via $R1"
+			link set eth0 vrf blue up"
+		IG_GW_ROUTES="route add vrf blue default via $R1"
+		IG_GW_UNROUTES="route del vrf blue default via $R1"
 		VRF_ARG="vrf blue"
 		PING_ARG="-I blue"
 		;;
 	esac
 	lan_host "$victim" $VICTIM "addr add 10.3.0.10/24 dev eth1
 		link set eth1 up
-		$routes" || return 1
+		$routes
+		$IG_GW_ROUTES" || return 1
 	VICTIM_MAC=$(ig_mac "$victim" eth0)
 }
 
@@ -464,27 +468,11 @@ victim_gw()
 }
 
 # Forget every learnt Redirect: a route's exceptions die with its nexthop.
+# setup_lan set the victim's routes to r1, and how to take them away.
 reset_victim_routes()
 {
-	local routes
-
-	case "$IG_LAN_MODE" in
-	vrf)
-		routes="route del vrf blue default via $R1
-			route add vrf blue default via $R1"
-		;;
-	nexthop)
-		routes="route del 10.2.0.0/16
-			nexthop del id 1
-			nexthop add id 1 via $R1 dev eth0
-			route add 10.2.0.0/16 nhid 1"
-		;;
-	*)
-		routes="route del default
-			route add default via $R1"
-		;;
-	esac
-	ip -n "$victim" -force -batch - <<<"$routes"
+	ip -n "$victim" -force -batch - <<<"$IG_GW_UNROUTES
+		$IG_GW_ROUTES"
 }
 
 # ig_begin_lan_test [MODE]: the preamble of the LAN tests: root, the
