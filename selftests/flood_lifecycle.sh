@@ -4,7 +4,9 @@
 # Unload, reload and namespace deletion while a Redirect flood runs, with
 # procfs read meanwhile. Topology of setup_lan (lib.sh):
 #
-#   victim -- LAN -- attacker (flooding from random sources), r1, r2, ...
+#   victim -- LAN -- random senders (flooding), r1, r2, ...
+#
+# The flood is sent from the victim's bridge port (see inject_lan in lib.sh).
 #
 # Nothing may crash or leak (vm-run fails the run on any kernel report, and
 # kmem_cache_destroy() WARNs on a leaked sender entry); afterwards the module
@@ -25,10 +27,11 @@ ip netns exec "$r2" nft add chain ip ig_keep input \
 
 flood()
 {
-	exec timeout "$1" ip netns exec "$attacker" "$IG_INJECT" -q -i eth0 \
-		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM \
-		-g $ATTACKER --inner-src $VICTIM --inner-dst $FAR \
-		-n 1000000000 --rate 5000 --random-src 10.7.0.0/16 >/dev/null 2>&1
+	exec timeout "$1" nsenter --net="/run/netns/$lan" "$IG_INJECT" -q \
+		-i "$(lan_port "$victim")" --dst-mac "$VICTIM_MAC" \
+		-s $R1 -d $VICTIM -g $ATTACKER --inner-src $VICTIM \
+		--inner-dst $FAR -n 1000000000 --rate 5000 \
+		--random-src 10.7.0.0/16 >/dev/null 2>&1
 }
 # One bash in the victim's namespace reads both files over and over, with
 # builtins only: a new process per read would cost the debug kernel more
@@ -48,7 +51,7 @@ reader()
 		done'
 }
 
-flood 600 &
+flood 3600 &
 flood_pid=$!
 reader &
 reader_pid=$!

@@ -7,7 +7,7 @@
 # protocols, bad checksums, truncation at any length, fragments reassembled
 # into non-linear skbs) from random senders, at the victim of setup_lan:
 #
-#   victim -- LAN -- attacker (fuzzing), r1 (victim's gateway), r2, ...
+#   victim -- LAN -- random senders (fuzzing), r1 (victim's gateway), r2, ...
 #
 # Pass: no kernel report (vm-run checks the log), the module still answers,
 # and the counters' invariants hold. ICMP_GUARD_FUZZ_COUNT sets the number
@@ -25,21 +25,16 @@ ig_sysctl "$victim" global_burst 1000000
 ig_sysctl "$victim" max_senders 1048576
 ig_sysctl "$victim" log 0
 
-fuzz()
-{
-	ig_nsexec "$1" "$IG_INJECT" -q -i eth0 \
-		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM -g $R2 \
-		--inner-src $VICTIM --inner-dst $FAR --fuzz "${@:2}"
-}
-
 # Half of them come from the gateway itself, so the checks behind the
-# gateway check see fuzz too; half from random senders, at the same time,
-# so that two CPUs run the parser at once.
+# gateway check see fuzz too; half from random senders (sent onto the
+# victim's wire from its bridge port, see inject_lan), at the same time, so
+# that two CPUs run the parser at once.
 ig_snap "$victim"
-fuzz "$r1" -n $((COUNT / 2)) --seed 8 &
+inject "$r1" --fuzz -n $((COUNT / 2)) --seed 8 &
 r1_fuzz=$!
 check "$((COUNT - COUNT / 2)) fuzzed frames from random senders" \
-	fuzz "$attacker" -n $((COUNT - COUNT / 2)) --random-src 10.1.0.0/24 --seed 7
+	inject_lan --fuzz -n $((COUNT - COUNT / 2)) \
+	--random-src 10.1.0.0/24 --seed 7
 check "$((COUNT / 2)) fuzzed frames from the gateway itself, meanwhile" \
 	wait $r1_fuzz
 check "the fuzz reached the guard ($(ig_delta "$victim" InRedirects) Redirects)" \

@@ -381,6 +381,12 @@ lan_host()
 	EOF
 }
 
+# lan_port NS: NS's eth0 is cabled to this port of the LAN's bridge.
+lan_port()
+{
+	echo "p-${1: -6}"
+}
+
 setup_lan()
 {
 	local mode=${1:-legacy} ns routes="" ports
@@ -391,14 +397,14 @@ setup_lan()
 		link add eth1 netns $r2 type veth peer name eth0 netns $far
 		link add eth1 netns $victim type veth peer name eth0 netns $side
 		$(for ns in "${ports[@]}"; do
-			echo "link add eth0 netns $ns type veth peer name p-${ns: -6} netns $lan"
+			echo "link add eth0 netns $ns type veth peer name $(lan_port "$ns") netns $lan"
 		done)
 	EOF
 	ip -n "$lan" -batch - <<-EOF || return 1
 		link add br0 type bridge stp_state 0 forward_delay 0
 		link set br0 up
 		$(for ns in "${ports[@]}"; do
-			echo "link set p-${ns: -6} master br0 up"
+			echo "link set $(lan_port "$ns") master br0 up"
 		done)
 	EOF
 	lan_host "$r1" $R1 "route add 10.2.0.0/24 via $R2" || return 1
@@ -489,15 +495,29 @@ ig_begin_lan_test()
 	check "victim reaches r2" victim_ping $R2
 }
 
-# inject NS [injector options]: send Redirects at the victim's eth0 from
-# NS's eth0. Defaults: a well-formed Host Redirect claiming to come from r1,
-# sending far's traffic to r2, about an echo reply the victim sent to far.
+# ig_inject_at NS IFACE [injector options]: send Redirects at the victim's
+# eth0 from IFACE in NS. Defaults: a well-formed Host Redirect claiming to
+# come from r1, sending far's traffic to r2, about an echo reply the victim
+# sent to far.
+ig_inject_at()
+{
+	ig_nsexec "$1" "$IG_INJECT" -q -i "$2" \
+		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM \
+		-g $R2 -c 1 --inner-src $VICTIM --inner-dst $FAR "${@:3}"
+}
+
+# inject NS [injector options]: from NS's eth0, across the LAN's bridge.
 inject()
 {
-	local ns=$1
+	ig_inject_at "$1" eth0 "${@:2}"
+}
 
-	shift
-	ig_nsexec "$ns" "$IG_INJECT" -q -i eth0 \
-		--dst-mac "$VICTIM_MAC" -s $R1 -d $VICTIM \
-		-g $R2 -c 1 --inner-src $VICTIM --inner-dst $FAR "$@"
+# inject_lan [injector options]: from the bridge's port to the victim,
+# straight onto the victim's wire. For floods of random source MACs: 6.1's
+# bridge learns every one (unbounded until 6.5), and a flood through it
+# grows the bridge's table by the hundred thousand, which the debug kernel
+# pays for in every later test; the victim sees the same frames.
+inject_lan()
+{
+	ig_inject_at "$lan" "$(lan_port "$victim")" "$@"
 }
