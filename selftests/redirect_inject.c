@@ -57,6 +57,7 @@ struct opts {
 	int truncate;			/* -1: none */
 	bool fix_tot_len;
 	int frag;			/* 0: none */
+	int frag_rest;			/* 0: as frag */
 	unsigned long count;
 	unsigned long rate;
 	uint32_t rnd_net, rnd_mask;	/* host order; mask 0: off */
@@ -205,8 +206,9 @@ static size_t build_packet(const struct opts *o, uint8_t *buf, uint32_t src,
 }
 
 /*
- * Frames for one packet: one, or --frag fragments of at most FRAG payload
- * bytes each. Returns how many; frame i is frames + i * MAX_FRAME.
+ * Frames for one packet: one, or --frag fragments, the first of at most
+ * FRAG payload bytes, the others of at most --frag-rest. Returns how many;
+ * frame i is frames + i * MAX_FRAME.
  */
 static int build_frames(const struct opts *o, uint8_t *frames, size_t *lens,
 			const uint8_t *src_mac, uint32_t src, uint16_t id)
@@ -229,10 +231,11 @@ static int build_frames(const struct opts *o, uint8_t *frames, size_t *lens,
 	while (off < plen - hl && n < MAX_FRAGS) {
 		size_t chunk = plen - hl - off;
 		uint8_t *f = frames + n * MAX_FRAME, *ip = f + 14;
-		bool more = chunk > (size_t)o->frag;
+		size_t max = n && o->frag_rest ? o->frag_rest : o->frag;
+		bool more = chunk > max;
 
 		if (more)
-			chunk = o->frag;
+			chunk = max;
 		memcpy(f, o->dst_mac, 6);
 		memcpy(f + 6, src_mac, 6);
 		put16(f + 12, ETH_P_IP);
@@ -264,6 +267,8 @@ static const char usage_text[] =
 	"  --outer-ihl N, --ttl N, --bad-csum, --bad-ip-csum\n"
 	"  --truncate N [--fix-tot-len]   cut the IP packet to N bytes\n"
 	"  --frag N             IP fragments of N payload bytes (N % 8 == 0)\n"
+	"  --frag-rest N        after the first, fragments of N bytes: larger\n"
+	"                       ones make the reassembled skb non-linear\n"
 	"  -n, --count N, --rate PPS, --random-src CIDR, --random-mac, --seed N\n"
 	"  --fuzz               mutate every field of every frame at random\n"
 	"  -q, --quiet, --selftest, -h, --help\n";
@@ -317,7 +322,7 @@ enum {
 	O_INNER_ICMP_TYPE, O_INNER_SPORT, O_INNER_DPORT, O_INNER_TOS,
 	O_INNER_IHL, O_INNER_IHL_LIE, O_INNER_TOT_LEN, O_INNER_VERSION,
 	O_INNER_PAYLOAD, O_OUTER_IHL, O_TTL, O_BAD_CSUM, O_BAD_IP_CSUM,
-	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_RATE, O_RANDOM_SRC,
+	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_FRAG_REST, O_RATE, O_RANDOM_SRC,
 	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ,
 };
 
@@ -349,6 +354,7 @@ static const struct option longopts[] = {
 	{ "truncate", required_argument, NULL, O_TRUNCATE },
 	{ "fix-tot-len", no_argument, NULL, O_FIX_TOT_LEN },
 	{ "frag", required_argument, NULL, O_FRAG },
+	{ "frag-rest", required_argument, NULL, O_FRAG_REST },
 	{ "count", required_argument, NULL, 'n' },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "random-src", required_argument, NULL, O_RANDOM_SRC },
@@ -504,6 +510,12 @@ static void parse(struct opts *o, int argc, char **argv)
 			if (o->frag % 8)
 				die("--frag wants a multiple of 8", optarg);
 			break;
+		case O_FRAG_REST:
+			o->frag_rest = parse_num(optarg, 8, 1400);
+			if (o->frag_rest % 8)
+				die("--frag-rest wants a multiple of 8",
+				    optarg);
+			break;
 		case 'n':
 			o->count = parse_num(optarg, 0, 1L << 40);
 			break;
@@ -641,8 +653,18 @@ static void mutate(const struct opts *base, struct opts *p)
 		p->truncate = rnd64() % 200;
 		p->fix_tot_len = chance(80);
 	}
-	if (chance(10))
+	if (chance(10)) {
 		p->frag = 8 * (1 + rnd64() % 8);
+		/*
+		 * Small fragments are coalesced into the first one's tailroom
+		 * on reassembly, which leaves the skb linear; a large one is
+		 * chained on its frag_list, so the hook's reads straddle it.
+		 */
+		if (chance(50)) {
+			p->inner_payload = 64 + rnd64() % 1137;
+			p->frag_rest = 8 * (64 + rnd64() % 112);
+		}
+	}
 	if (chance(30))
 		p->gw = htonl(ntohl(base->dst & htonl(0xffffff00)) |
 			      (uint32_t)(rnd64() % 256));

@@ -48,8 +48,14 @@ expect "valid Net Redirect is demoted and honoured" \
 expect "valid Net-and-TOS Redirect is demoted" \
 	"InRedirects=1 InNetRedirects=1 Demoted=1 Accepted=1" \
 	"$R2 redirected" -c 2
-expect "fragmented (non-linear) Redirect is parsed" "$OK" "$R2 redirected" \
-	--inner-payload 64 --frag 16
+# A small first fragment and large later ones: reassembly chains those on
+# the frag_list instead of copying them into the first one's tailroom, so
+# the skb the hook sees is non-linear right after the ICMP header.
+expect "fragmented Redirect, reassembled non-linear, is parsed" "$OK" \
+	"$R2 redirected" --inner-payload 1000 --frag 8 --frag-rest 1024
+expect "the same with inner IP options across the fragments" "$OK" \
+	"$R2 redirected" --inner-ihl 8 --inner-payload 1000 --frag 16 \
+	--frag-rest 1024
 expect "Redirect with inner IP options" "$OK" "$R2 redirected" \
 	--inner-ihl 8
 expect "truncated inner header" \
