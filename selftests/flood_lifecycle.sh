@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unload, reload and namespace deletion while a Redirect flood runs, with
-# procfs read meanwhile. Topology of setup_lan (lib.sh):
+# procfs read and every sysctl written (legal and illegal values) meanwhile. Topology of setup_lan (lib.sh):
 #
 #   victim -- LAN -- random senders (flooding), r1, r2, ...
 #
@@ -51,11 +51,42 @@ reader()
 		done'
 }
 
+# Another bash there writes every knob, its legal values and illegal ones,
+# over and over, racing the hook that reads them and the reloads that
+# remove and add the directory. On SIGTERM it leaves in file $1 how many
+# legal writes succeeded and how many illegal ones did (which must be none).
+writer()
+{
+	exec ip netns exec "$victim" bash -c "
+		$(declare -p IG_KNOBS IG_DEFAULT IG_OTHER IG_BAD)
+		$(cat <<'EOF'
+		legal=0 illegal=0
+		trap 'echo "$legal $illegal" >"$0"; exit' TERM
+		exec {p}<> <(:)
+		while :; do
+			for k in $IG_KNOBS; do
+				f=/proc/sys/net/ipv4/icmp_guard/$k
+				for v in ${IG_OTHER[$k]} ${IG_DEFAULT[$k]}; do
+					echo "$v" >"$f" && legal=$((legal + 1))
+				done 2>/dev/null
+				for v in ${IG_BAD[$k]} 2147483648 nonsense; do
+					echo "$v" >"$f" && illegal=$((illegal + 1))
+				done 2>/dev/null
+			done
+			read -t 0.2 -u $p
+		done
+EOF
+)" "$1"
+}
+
 flood 3600 &
 flood_pid=$!
 reader &
 reader_pid=$!
-IG_CLEANUP_HOOK="kill $flood_pid $reader_pid"
+written=$(mktemp)
+writer "$written" &
+writer_pid=$!
+IG_CLEANUP_HOOK="kill $flood_pid $reader_pid $writer_pid; rm -f $written"
 ig_sleep 1
 
 ok=0
@@ -66,6 +97,31 @@ for ((i = 1; i <= ROUNDS; i++)); do
 	((i % 10)) || echo "# $i rounds"
 done
 check_eq "unloaded and reloaded $ROUNDS times mid-flood" "$ROUNDS" "$ok"
+
+kill $writer_pid
+wait $writer_pid 2>/dev/null
+read -r legal illegal <"$written"
+check "legal sysctl writes raced the reloads and the flood (${legal:-none})" \
+	test "${legal:-0}" -gt 0
+check_eq "illegal sysctl writes all refused meanwhile" 0 "${illegal:-missing}"
+# Each knob holds a value that was written legally, or the round's 50.
+legal_values()
+{
+	local k v
+
+	for k in $IG_KNOBS; do
+		v=$(ig_sysctl "$victim" "$k")
+		case " ${IG_DEFAULT[$k]} ${IG_OTHER[$k]} 50 " in
+		*" $v "*) ;;
+		*) echo "# $k = '$v'"; return 1 ;;
+		esac
+	done
+}
+check "every knob holds a legal value after the race" legal_values
+# Back to the state each round leaves: defaults, max_senders 50.
+ig_unload && ig_load
+ig_sysctl "$victim" max_senders 50
+ig_sleep 1
 check "the flood was still running" kill -0 $flood_pid
 senders=$(ig_stat "$victim" Senders)
 check "Senders bounded by the default max_senders mid-flood ($senders)" \
@@ -105,6 +161,7 @@ check "a namespace deleted mid-flood" sh -c "! ip netns exec $victim true 2>/dev
 
 kill $flood_pid $reader_pid 2>/dev/null
 wait $flood_pid $reader_pid 2>/dev/null
+rm -f "$written"
 IG_CLEANUP_HOOK=""
 
 # A fresh victim: the module works and its counters are sane.

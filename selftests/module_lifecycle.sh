@@ -21,24 +21,6 @@ ig_unload 2>/dev/null || ksft_skip "icmp_guard is loaded and busy"
 setup_ns ns1 ns2
 check "module loads with namespaces alive" ig_load
 
-KNOBS="policy demote check_gateway check_lladdr check_new_gateway check_inner_source log
-       rate burst global_rate global_burst max_senders"
-# name: default, another legal value, values out of range.
-declare -A DEFAULT=([policy]=2 [demote]=1 [check_gateway]=1 [check_lladdr]=1
-		    [check_new_gateway]=1 [check_inner_source]=1 [log]=1
-		    [rate]=10 [burst]=20 [global_rate]=500 [global_burst]=1000
-		    [max_senders]=4096)
-declare -A OTHER=([policy]=0 [demote]=0 [check_gateway]=0 [check_lladdr]=0
-		  [check_new_gateway]=0 [check_inner_source]=0 [log]=0
-		  [rate]=1000000000 [burst]=1000000 [global_rate]=1
-		  [global_burst]=1 [max_senders]=1048576)
-declare -A BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"
-		[check_lladdr]="-1 2" [check_new_gateway]="-1 2"
-		[check_inner_source]="-1 2" [log]="-1 2"
-		[rate]="0 -5 1000000001" [burst]="0 1000001"
-		[global_rate]="0 1000000001" [global_burst]="0 1000001"
-		[max_senders]="0 1048577")
-
 for ns in "$ns1" "$ns2"; do
 	check "stats file exists in $ns" \
 		ig_nsh "$ns" "test -r /proc/net/icmp_guard/stats"
@@ -46,20 +28,20 @@ for ns in "$ns1" "$ns2"; do
 		ig_nsh "$ns" "test -r /proc/net/icmp_guard/senders"
 	check_eq "Senders starts at 0 in $ns" 0 "$(ig_stat "$ns" Senders)"
 	check_eq "InRedirects starts at 0 in $ns" 0 "$(ig_stat "$ns" InRedirects)"
-	for k in $KNOBS; do
-		check_eq "$k defaults to ${DEFAULT[$k]} in $ns" \
-			"${DEFAULT[$k]}" "$(ig_sysctl "$ns" "$k")"
+	for k in $IG_KNOBS; do
+		check_eq "$k defaults to ${IG_DEFAULT[$k]} in $ns" \
+			"${IG_DEFAULT[$k]}" "$(ig_sysctl "$ns" "$k")"
 	done
 done
 check "sysctl exists in init_net" test -w /proc/sys/net/ipv4/icmp_guard/policy
 check "stats exist in init_net" test -r /proc/net/icmp_guard/stats
 
 # Independence: a write in ns1 is seen only in ns1.
-for k in $KNOBS; do
-	v=${OTHER[$k]}
+for k in $IG_KNOBS; do
+	v=${IG_OTHER[$k]}
 	ig_sysctl "$ns1" "$k" "$v"
 	check_eq "$k written in ns1" "$v" "$(ig_sysctl "$ns1" "$k")"
-	check_eq "$k unchanged in ns2" "${DEFAULT[$k]}" "$(ig_sysctl "$ns2" "$k")"
+	check_eq "$k unchanged in ns2" "${IG_DEFAULT[$k]}" "$(ig_sysctl "$ns2" "$k")"
 done
 check_eq "policy unchanged in init_net" 2 \
 	"$(cat /proc/sys/net/ipv4/icmp_guard/policy)"
@@ -81,8 +63,8 @@ einval()
 	fi
 	[ "$(ig_sysctl "$ns" "$k")" = "$before" ]
 }
-for k in $KNOBS; do
-	for v in ${BAD[$k]} 2147483648 nonsense; do
+for k in $IG_KNOBS; do
+	for v in ${IG_BAD[$k]} 2147483648 nonsense; do
 		check "$k=$v fails with EINVAL and changes nothing" \
 			einval "$ns2" "$k" "$v"
 	done
