@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unload, reload and namespace deletion while a Redirect flood runs, with
-# procfs read and every sysctl written (legal and illegal values) meanwhile. Topology of setup_lan (lib.sh):
+# procfs read and every sysctl written (legal and illegal values)
+# meanwhile. Topology of setup_lan (lib.sh):
 #
 #   victim -- LAN -- random senders (flooding), r1, r2, ...
 #
@@ -58,7 +59,7 @@ reader()
 writer()
 {
 	exec ip netns exec "$victim" bash -c "
-		$(declare -p IG_KNOBS IG_DEFAULT IG_OTHER IG_BAD)
+		$(declare -p IG_KNOBS IG_DEFAULT IG_OTHER IG_BAD IG_BAD_ANY)
 		$(cat <<'EOF'
 		legal=0 illegal=0
 		trap 'echo "$legal $illegal" >"$0"; exit' TERM
@@ -69,7 +70,7 @@ writer()
 				for v in ${IG_OTHER[$k]} ${IG_DEFAULT[$k]}; do
 					echo "$v" >"$f" && legal=$((legal + 1))
 				done 2>/dev/null
-				for v in ${IG_BAD[$k]} 2147483648 nonsense; do
+				for v in ${IG_BAD[$k]} $IG_BAD_ANY; do
 					echo "$v" >"$f" && illegal=$((illegal + 1))
 				done 2>/dev/null
 			done

@@ -235,6 +235,8 @@ declare -gA IG_BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"
 		    [rate]="0 -5 1000000001" [burst]="0 1000001"
 		    [global_rate]="0 1000000001" [global_burst]="0 1000001"
 		    [max_senders]="0 1048577")
+# Out of range for every knob: past INT_MAX, not a number.
+IG_BAD_ANY="2147483648 nonsense"
 
 # ig_sysctl NS NAME [VALUE]: read or write net.ipv4.icmp_guard.NAME.
 ig_sysctl()

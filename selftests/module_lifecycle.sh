@@ -64,7 +64,7 @@ einval()
 	[ "$(ig_sysctl "$ns" "$k")" = "$before" ]
 }
 for k in $IG_KNOBS; do
-	for v in ${IG_BAD[$k]} 2147483648 nonsense; do
+	for v in ${IG_BAD[$k]} $IG_BAD_ANY; do
 		check "$k=$v fails with EINVAL and changes nothing" \
 			einval "$ns2" "$k" "$v"
 	done
