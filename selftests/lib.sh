@@ -4,6 +4,11 @@
 # unique names torn down by a trap, the module, its sysctls and counters.
 # Sourced by bash scripts; they run as root, in the test VM or on a real
 # host with icmp_guard installed.
+#
+# Every helper is safe under `set -e` (scripts/demo and scripts/bench use
+# it): a helper returns non-zero only to report a failure its caller asked
+# about, never from a timed-out read, a reaped child or a failed
+# best-effort step. lib_errexit.sh checks this.
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -41,11 +46,11 @@ ktap_result()
 # check DESCRIPTION CMD...: run CMD, an assertion passes if it exits 0.
 check()
 {
-	local desc=$1
+	local desc=$1 rc=0
 
 	shift
-	"$@"
-	ktap_result $? "$desc"
+	"$@" || rc=$?
+	ktap_result $rc "$desc"
 }
 
 # check_eq DESCRIPTION EXPECTED ACTUAL
@@ -87,9 +92,11 @@ ig_cleanup()
 {
 	local ns
 
-	[ -n "${IG_CLEANUP_HOOK:-}" ] && $IG_CLEANUP_HOOK
+	if [ -n "${IG_CLEANUP_HOOK:-}" ]; then
+		$IG_CLEANUP_HOOK || :
+	fi
 	for ns in "${ig_namespaces[@]}"; do
-		ig_netns_del "$ns" 2>/dev/null
+		ig_netns_del "$ns" 2>/dev/null || :
 	done
 	ig_namespaces=()
 	return 0
@@ -120,8 +127,9 @@ ig_netns_del()
 	local ns=$1
 
 	if [ -n "${ig_nsh_pid[$ns]:-}" ]; then
-		kill "${ig_nsh_pid[$ns]}" 2>/dev/null
-		wait "${ig_nsh_pid[$ns]}" 2>/dev/null
+		# The shell dies of the signal: wait reports 143, no error.
+		kill "${ig_nsh_pid[$ns]}" 2>/dev/null || :
+		wait "${ig_nsh_pid[$ns]}" 2>/dev/null || :
 		exec {ig_nsh_w[$ns]}>&- {ig_nsh_r[$ns]}<&-
 		unset "ig_nsh_pid[$ns]" "ig_nsh_w[$ns]" "ig_nsh_r[$ns]"
 	fi
@@ -346,8 +354,8 @@ ig_mac()
 exec {ig_sleep_fd}<> <(:)
 ig_sleep()
 {
-	read -r -t "$1" -u "$ig_sleep_fd" _
-	return 0
+	# read -t fails (status > 128) when the time is up, as intended.
+	read -r -t "$1" -u "$ig_sleep_fd" _ || :
 }
 
 # ig_wait_for TRIES CMD...: retry CMD every 0.2 s, TRIES times.
