@@ -3,7 +3,8 @@
 # A thin wrapper around Kbuild (which holds the object list and flags), plus
 # the project's check, demo and install targets.
 
-KERNELRELEASE ?= $(shell scripts/kver)
+# $(shell) does not see variables given on the command line: pass KVER.
+KERNELRELEASE ?= $(shell KVER=$(KVER) scripts/kver)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 KSRC ?= /usr/src/linux-source-6.1
 CHECKPATCH ?= $(KSRC)/scripts/checkpatch.pl
