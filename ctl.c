@@ -53,8 +53,10 @@ static const struct ctl_table icmp_guard_sysctl_template[] = {
 	IG_KNOB(global_rate, SYSCTL_ONE, &ig_rate_max),
 	IG_KNOB(global_burst, SYSCTL_ONE, &ig_burst_max),
 	IG_KNOB(max_senders, SYSCTL_ONE, &ig_senders_max),
-	{ }
+	{ }	/* the end, for kernels before 6.6; not counted */
 };
+
+#define IG_NR_KNOBS (ARRAY_SIZE(icmp_guard_sysctl_template) - 1)
 
 int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 {
@@ -65,12 +67,13 @@ int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 		      sizeof(icmp_guard_sysctl_template), GFP_KERNEL);
 	if (!tbl)
 		return -ENOMEM;
-	for (i = 0; tbl[i].procname; i++)
+	for (i = 0; i < IG_NR_KNOBS; i++)
 		tbl[i].data = (char *)&ign->cfg +
 			      ((char *)tbl[i].data -
 			       (char *)&icmp_guard_default_cfg);
 
-	ign->sysctl_hdr = register_net_sysctl(net, "net/ipv4/icmp_guard", tbl);
+	ign->sysctl_hdr = register_net_sysctl_sz(net, "net/ipv4/icmp_guard",
+						 tbl, IG_NR_KNOBS);
 	if (!ign->sysctl_hdr) {
 		kfree(tbl);
 		return -ENOMEM;
@@ -80,7 +83,7 @@ int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 
 void icmp_guard_sysctl_unregister(struct icmp_guard_net *ign)
 {
-	struct ctl_table *tbl = ign->sysctl_hdr->ctl_table_arg;
+	const struct ctl_table *tbl = ign->sysctl_hdr->ctl_table_arg;
 
 	unregister_net_sysctl_table(ign->sysctl_hdr);
 	kfree(tbl);

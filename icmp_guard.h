@@ -13,6 +13,8 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
+#include "compat/compat.h"
+
 struct net;
 struct ctl_table_header;
 struct proc_dir_entry;

@@ -171,7 +171,9 @@ static int ig_l3mdev_table(const struct net_device *dev)
  * Check 2: the route this host uses for the embedded datagram has the
  * sender as gateway, and goes out of the device the Redirect came in on.
  * The flow is built from the inner header the way ipv4_redirect() builds
- * it; the receiving device's VRF, if any, selects the table. ANYSRC lets
+ * it, with the DSCP bits of its TOS (kernels that still mask with
+ * IPTOS_RT_MASK do so again in the lookup, as for their own key); the
+ * receiving device's VRF, if any, selects the table. ANYSRC lets
  * the lookup proceed for a foreign inner source, which check 5 judges.
  */
 static int ig_check_gateway(const struct ig_redirect *r)
@@ -181,7 +183,8 @@ static int ig_check_gateway(const struct ig_redirect *r)
 	int ret = 0;
 
 	flowi4_init_output(&fl4, l3mdev_master_ifindex_rcu(r->dev), 0,
-			   r->inner.tos & IPTOS_RT_MASK, RT_SCOPE_UNIVERSE,
+			   inet_dscp_to_dsfield(ip4h_dscp(&r->inner)),
+			   RT_SCOPE_UNIVERSE,
 			   r->inner.protocol, FLOWI_FLAG_ANYSRC,
 			   r->inner.daddr, r->inner.saddr, 0, 0,
 			   sock_net_uid(r->net, NULL));
