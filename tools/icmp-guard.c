@@ -1039,23 +1039,26 @@ static void doc_open(struct doc *d)
 		fputc('[', d->f);
 }
 
-/* Add a part (and free it): JSON array elements, text blocks. */
-static void doc_add(struct doc *d, FILE *part, char *buf, size_t *len)
+/*
+ * Add a part (and free it): JSON array elements, text blocks. BUF and LEN
+ * are those of the part's open_memstream(), valid once it is closed.
+ */
+static void doc_add(struct doc *d, FILE *part, char **buf, size_t *len)
 {
 	fclose(part);
 	if (d->parts && opt_json)
 		fputc(',', d->f);
 	else if (d->parts && opt_all)
 		fputc('\n', d->f);
-	fwrite(buf, 1, *len, d->f);
+	fwrite(*buf, 1, *len, d->f);
 	d->parts++;
-	free(buf);
+	free(*buf);
 }
 
-static void doc_drop(FILE *part, char *buf)
+static void doc_drop(FILE *part, char **buf)
 {
 	fclose(part);
-	free(buf);
+	free(*buf);
 }
 
 /* Close D and write it to stdout. */
@@ -1201,9 +1204,9 @@ static void cmd_status(void)
 			continue;
 		part = mem_open(&buf, &len);
 		if (!status_one(&targets[i], part, ino))
-			doc_add(&d, part, buf, &len);
+			doc_add(&d, part, &buf, &len);
 		else
-			doc_drop(part, buf);
+			doc_drop(part, &buf);
 		leave_netns(&targets[i]);
 	}
 	doc_print(&d);
@@ -1387,9 +1390,9 @@ static void cmd_senders(void)
 			continue;
 		part = mem_open(&buf, &len);
 		if (!senders_one(&targets[i], part, ino))
-			doc_add(&d, part, buf, &len);
+			doc_add(&d, part, &buf, &len);
 		else
-			doc_drop(part, buf);
+			doc_drop(part, &buf);
 		leave_netns(&targets[i]);
 	}
 	doc_print(&d);
@@ -1416,7 +1419,7 @@ static void cmd_stats(void)
 			continue;
 		part = mem_open(&buf, &len);
 		print_stats(part, &s, NULL, -1);
-		doc_add(&d, part, buf, &len);
+		doc_add(&d, part, &buf, &len);
 		snap_free(&s);
 	}
 	doc_print(&d);
@@ -1571,7 +1574,7 @@ static void cmd_delta(void)
 		prev.ok = 1;
 		part = mem_open(&buf, &len);
 		print_stats(part, &s, &prev, seconds);
-		doc_add(&d, part, buf, &len);
+		doc_add(&d, part, &buf, &len);
 		save_state(path, &s);
 		free(path);
 		snap_free(&prev);
@@ -1644,7 +1647,7 @@ static void cmd_watch(double sec, unsigned long count)
 			part = mem_open(&buf, &len);
 			print_stats(part, &cur, &prev[i],
 				    ts_diff(&cur.when, &prev[i].when));
-			doc_add(&d, part, buf, &len);
+			doc_add(&d, part, &buf, &len);
 			snap_free(&prev[i]);
 			prev[i] = cur;
 		}
