@@ -110,13 +110,16 @@ ig_sysctl "$dst" burst 1000	# Senders gauge does not move under us
 
 tool st -n "$dst" status
 check_eq "status -n exits 0" 0 "$rc"
+declare -A shown=()
+while read -r k v _; do
+	shown[$k]=$v
+done <"$tmp/st"
 bad=""
 knobs=()
 for k in $IG_KNOBS; do
 	v=$(ig_sysctl "$dst" "$k")
 	knobs+=("$k=$v")
-	[ "$(awk -v k="$k" '$1 == k { print $2 }' "$tmp/st")" = "$v" ] ||
-		bad="$bad $k"
+	[ "${shown[$k]:-missing}" = "$v" ] || bad="$bad $k:${shown[$k]:-missing}/$v"
 done
 check_eq "status -n shows every sysctl of the named namespace" "" "$bad"
 check "status -n names the policy" grep -qE '^policy +0 \(off\)$' "$tmp/st"

@@ -1773,8 +1773,7 @@ static void print_usage(FILE *f)
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "%s: %s\n", prog, msg);
-	print_usage(stderr);
+	fprintf(stderr, "%s: %s (see %s --help)\n", prog, msg, prog);
 	return EX_USAGE;
 }
 
@@ -1839,7 +1838,7 @@ int main(int argc, char **argv)
 			printf("icmp-guard %s\n", TOOL_VERSION);
 			return EX_OK;
 		default:
-			print_usage(stderr);
+			fprintf(stderr, "see %s --help\n", prog);
 			return EX_USAGE;
 		}
 	}
