@@ -1120,14 +1120,16 @@ static int status_one(const struct target *t, FILE *f, ino_t ino)
 
 	d = opendir(SYSCTL_DIR);
 	if (!d) {
+		int err = errno;
+
 		if (access(MODULE_DIR, F_OK))
 			fail(EX_NOT_LOADED,
 			     "icmp_guard is not loaded (it went while reading namespace '%s')",
 			     t->label);
 		else
-			fail(errno == ENOENT ? EX_NOT_LOADED : EX_SYSTEM,
+			fail(err == ENOENT ? EX_NOT_LOADED : EX_SYSTEM,
 			     "namespace '%s': %s: %s", t->label, SYSCTL_DIR,
-			     strerror(errno));
+			     strerror(err));
 		return -1;
 	}
 	for (i = 0; i < NR_KNOWN_KNOBS; i++) {
