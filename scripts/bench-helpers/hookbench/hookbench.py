@@ -134,7 +134,7 @@ CFGS = ["none", "nop", "plant0", "plant", "guard", "chain"]
 
 def report(rawfile):
     data, calls, iters, iter_ps = {}, 0, 0, []
-    order, ppss, notes = [], [], []
+    order, ppss, notes, tput = [], [], [], {}
     for ln in open(rawfile):
         f = ln.split()
         if not f:
@@ -146,6 +146,8 @@ def report(rawfile):
                 iters = int(f[2])
             elif f[1] == "iter_ps":
                 iter_ps += [int(x) / 1000 for x in f[2:]]
+            elif f[1] == "tput":
+                tput.setdefault((f[2], f[3]), []).append(float(f[4]))
             elif f[1] == "udp_pps":
                 ppss.append(float(f[2]))
             elif f[1] in ("verdicts", "guest_seconds"):
@@ -196,6 +198,17 @@ def report(rawfile):
           (plant_exp, ", ".join("%.2f [%.2f,%.2f]" % f for f in found)))
     for n in notes:
         print(n)
+    if tput:
+        print("throughput in guest time (-icount: per 1e9 guest instructions,"
+              " 1 vCPU): median (min..max)")
+        for m, label in (("udp", "UDP pps"), ("tcp", "TCP MB/s")):
+            row = "  %-10s" % label
+            for c in ("none", "nop", "guard"):
+                v = tput.get((c, m), [])
+                if v:
+                    row += "  %s %.1f (%.1f..%.1f)" % (c, pct(v, .5), min(v),
+                                                     max(v))
+            print(row)
     if ppss and ("udp", "guard", "none") in diffs:
         # The slowest run gives the longest path, the fastest the bound.
         print("UDP path, no module: %s pps -> %.0f ns per packet (%.0f..%.0f)"
