@@ -150,7 +150,7 @@ def report(rawfile):
                 tput.setdefault((f[2], f[3]), []).append(float(f[4]))
             elif f[1] == "udp_pps":
                 ppss.append(float(f[2]))
-            elif f[1] in ("verdicts", "guest_seconds"):
+            elif f[1] == "verdicts":
                 notes.append(" ".join(f[1:]))
             continue
         per = [int(x) / calls for x in f[2:]]
@@ -202,6 +202,8 @@ def report(rawfile):
         print("throughput in guest time (-icount: per 1e9 guest instructions,"
               " 1 vCPU): median (min..max)")
         for m, label in (("udp", "UDP pps"), ("tcp", "TCP MB/s")):
+            if not any(k[1] == m for k in tput):
+                continue
             row = "  %-10s" % label
             for c in ("none", "nop", "guard"):
                 v = tput.get((c, m), [])
