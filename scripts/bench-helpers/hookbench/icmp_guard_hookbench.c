@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BENCHMARK ONLY, never load it on a production host: it runs prepared
+ * packets through netfilter hooks with bottom halves disabled for as long
+ * as a batch lasts, and bumps icmp_guard's counters and sender table.
+ *
+ * What the LOCAL_IN hook costs per packet, without the throughput noise of
+ * a loaded, emulated machine: the same skb is run through a chain of hooks
+ * CALLS times per batch, and batches of every configuration are
+ * interleaved, so that any drift of the machine's speed hits them all.
+ * The configurations, all through nf_hook_slow() as nf_hook() would call
+ * it, with the same skb reference work:
+ *
+ *   none   no hook: nf_hook() finds no chain and returns at once
+ *   nop    a chain of one hook that accepts at once (as the nop_hook module)
+ *   plant0 a hook that accepts after a loop of no iterations
+ *   plant  the same hook, the loop run plant_iters times: plant - plant0
+ *          is a known extra cost, calibrated at each run, that the
+ *          figures must find
+ *   guard  a chain of one hook: icmp_guard's, taken from the namespace's
+ *          own LOCAL_IN hooks
+ *   chain  nf_hook() itself on the namespace's real LOCAL_IN list of
+ *          hooks: a check that the lists built here cost what it does
+ *
+ * Interface, /proc/icmp_guard_hookbench, one command per write(), run in
+ * the writer's network namespace:
+ *
+ *   dev IFNAME         the device packets "arrived" on
+ *   pkt NAME HEX       a frame: Ethernet header, then the IPv4 packet
+ *   run CALLS BATCHES  time every packet in every configuration
+ *   clear              forget the packets
+ *
+ * Reading gives the last run: "# key value" lines, then one line per packet
+ * and configuration with the nanoseconds of each batch, in batch order.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/ip.h>
+#include <linux/kallsyms.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+
+#define HB_MAX_PKTS	16
+#define HB_MAX_FRAME	512
+#define HB_MAX_BATCHES	10000
+#define HB_NAME_LEN	24
+
+/* A loop of known length: its cost per iteration is measured at each run. */
+static unsigned int plant_iters = 1;
+module_param(plant_iters, uint, 0644);
+MODULE_PARM_DESC(plant_iters, "iterations of the planted loop in the plant hook");
+
+enum hb_cfg {
+	HB_NONE, HB_NOP, HB_PLANT0, HB_PLANT, HB_GUARD, HB_CHAIN, HB_NR_CFGS
+};
+
+static const char *const hb_cfg_names[HB_NR_CFGS] = {
+	"none", "nop", "plant0", "plant", "guard", "chain"
+};
+
+struct hb_pkt {
+	char name[HB_NAME_LEN];
+	struct sk_buff *skb;
+};
+
+static DEFINE_MUTEX(hb_lock);
+static struct hb_pkt hb_pkts[HB_MAX_PKTS];
+static unsigned int hb_nr_pkts;
+static char hb_dev[IFNAMSIZ];
+
+/* The last run, for reading. */
+static u64 *hb_ns;		/* [pkt][cfg][batch] */
+static unsigned int hb_calls, hb_batches, hb_run_pkts, hb_run_iters;
+static unsigned int hb_zero;
+static u64 *hb_iter_ps;		/* per batch: picoseconds per iteration */
+static char hb_names[HB_MAX_PKTS][HB_NAME_LEN];
+
+static unsigned int hb_nop_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return NF_ACCEPT;
+}
+
+/* A loop of *priv iterations: one code for plant0, plant and calibration. */
+static unsigned int hb_plant_hook(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	unsigned int i, n = READ_ONCE(*(unsigned int *)priv);
+
+	for (i = 0; i < n; i++)
+		barrier();
+	return NF_ACCEPT;
+}
+
+static int hb_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return 0;
+}
+
+/* A chain of one hook, laid out as nf_hook_slow() reads it. */
+static struct nf_hook_entries *hb_chain_alloc(void)
+{
+	return kzalloc(sizeof(struct nf_hook_entries) +
+		       sizeof(struct nf_hook_entry) +
+		       sizeof(struct nf_hook_ops *), GFP_KERNEL);
+}
+
+/*
+ * icmp_guard's hook in this namespace's LOCAL_IN chain, found by name so
+ * that nothing needs exporting. Only valid inside the RCU read section it
+ * was found in: icmp_guard unregisters its hook and waits for a grace
+ * period before its code or its per-namespace state can go away.
+ */
+static const struct nf_hook_entry *hb_find_guard(struct net *net)
+{
+	const struct nf_hook_entries *e;
+	char sym[KSYM_SYMBOL_LEN], *p;
+	unsigned int i;
+
+	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	if (!e)
+		return NULL;
+	for (i = 0; i < e->num_hook_entries; i++) {
+		/* "icmp_guard_hook [icmp_guard]" */
+		p = sym;
+		snprintf(sym, sizeof(sym), "%ps", e->hooks[i].hook);
+		if (!strcmp(strsep(&p, " "), "icmp_guard_hook"))
+			return &e->hooks[i];
+	}
+	return NULL;
+}
+
+/*
+ * One call as the IP layer makes it. The extra reference keeps the skb
+ * alive through a drop; on accept it is given back here, so every
+ * configuration pays the same reference work.
+ */
+static __always_inline void hb_call(struct net *net, struct net_device *dev,
+				    const struct nf_hook_entries *e,
+				    struct sk_buff *skb, bool real)
+{
+	struct nf_hook_state state;
+	int ret = 1;
+
+	skb_get(skb);
+	if (real) {
+		ret = nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, net, NULL, skb,
+			      dev, NULL, hb_okfn);
+	} else if (e) {
+		nf_hook_state_init(&state, NF_INET_LOCAL_IN, NFPROTO_IPV4,
+				   dev, NULL, NULL, net, hb_okfn);
+		ret = nf_hook_slow(skb, &state, e, 0);
+	}
+	if (ret == 1)
+		consume_skb(skb);
+}
+
+/*
+ * CALLS calls of one configuration, timed as a whole. Bottom halves are
+ * off, as in the softirq that runs LOCAL_IN, so icmp_guard's per-CPU
+ * state is safe and nothing interrupts the batch but hard interrupts.
+ */
+static int hb_batch(struct net *net, struct net_device *dev,
+		    struct nf_hook_entries **chains, enum hb_cfg cfg,
+		    struct sk_buff *skb, unsigned int calls, u64 *ns)
+{
+	const struct nf_hook_entries *e = chains[cfg];
+	const struct nf_hook_entry *g;
+	unsigned int i;
+	u64 t0;
+
+	local_bh_disable();
+	rcu_read_lock();
+	if (cfg == HB_GUARD) {
+		g = hb_find_guard(net);
+		if (!g) {
+			rcu_read_unlock();
+			local_bh_enable();
+			return -ENOENT;
+		}
+		chains[cfg]->hooks[0] = *g;
+	}
+	t0 = ktime_get_ns();
+	switch (cfg) {
+	case HB_NONE:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, NULL, skb, false);
+		break;
+	case HB_CHAIN:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, NULL, skb, true);
+		break;
+	default:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, e, skb, false);
+		break;
+	}
+	*ns = ktime_get_ns() - t0;
+	rcu_read_unlock();
+	local_bh_enable();
+	return 0;
+}
+
+/*
+ * The planted loop's cost per iteration, in picoseconds, on this machine,
+ * by the hook's own code.
+ */
+static u64 hb_calibrate(void)
+{
+	unsigned int n = 1000000, n2 = 2 * n;
+	u64 t0, t1, t2;
+
+	local_bh_disable();
+	t0 = ktime_get_ns();
+	hb_plant_hook(&n, NULL, NULL);
+	t1 = ktime_get_ns();
+	hb_plant_hook(&n2, NULL, NULL);
+	t2 = ktime_get_ns();
+	local_bh_enable();
+	/* The difference cancels the call and clock reads. */
+	return t2 - t1 > t1 - t0 ? (t2 - t1 - (t1 - t0)) * 1000 / n : 0;
+}
+
+static int hb_run(unsigned int calls, unsigned int batches)
+{
+	struct nf_hook_entries *chains[HB_NR_CFGS] = {};
+	struct net *net = current->nsproxy->net_ns;
+	struct net_device *dev;
+	unsigned int b, c, p, k;
+	int ret = -ENOMEM;
+	u64 *ns, *cal = NULL;
+
+	if (!hb_nr_pkts || !calls || !batches || batches > HB_MAX_BATCHES)
+		return -EINVAL;
+	dev = dev_get_by_name(net, hb_dev);
+	if (!dev)
+		return -ENODEV;
+	ns = kvcalloc(array3_size(hb_nr_pkts, HB_NR_CFGS, batches),
+		      sizeof(*ns), GFP_KERNEL);
+	cal = kvcalloc(batches, sizeof(*cal), GFP_KERNEL);
+	if (!ns || !cal)
+		goto out_free;
+	for (c = HB_NOP; c <= HB_GUARD; c++) {
+		chains[c] = hb_chain_alloc();
+		if (!chains[c])
+			goto out_free;
+		chains[c]->num_hook_entries = 1;
+	}
+	chains[HB_NOP]->hooks[0].hook = hb_nop_hook;
+	chains[HB_PLANT0]->hooks[0].hook = hb_plant_hook;
+	chains[HB_PLANT0]->hooks[0].priv = &hb_zero;
+	chains[HB_PLANT]->hooks[0].hook = hb_plant_hook;
+	chains[HB_PLANT]->hooks[0].priv = &hb_run_iters;
+
+	hb_run_iters = READ_ONCE(plant_iters);
+	/*
+	 * Batch b runs every packet in every configuration, starting from a
+	 * different configuration each time, so none is always first. The
+	 * loop is calibrated in every batch, so it sees the same drift.
+	 */
+	for (b = 0; b < batches; b++) {
+		cal[b] = hb_calibrate();
+		for (p = 0; p < hb_nr_pkts; p++) {
+			for (k = 0; k < HB_NR_CFGS; k++) {
+				c = (b + k) % HB_NR_CFGS;
+				ret = hb_batch(net, dev, chains, c,
+					       hb_pkts[p].skb, calls,
+					       &ns[(p * HB_NR_CFGS + c) *
+						   batches + b]);
+				if (ret)
+					goto out_free;
+			}
+			cond_resched();
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto out_free;
+		}
+	}
+
+	kvfree(hb_ns);
+	kvfree(hb_iter_ps);
+	hb_ns = ns;
+	hb_iter_ps = cal;
+	ns = NULL;
+	cal = NULL;
+	hb_calls = calls;
+	hb_batches = batches;
+	hb_run_pkts = hb_nr_pkts;
+	for (p = 0; p < hb_nr_pkts; p++)
+		strscpy(hb_names[p], hb_pkts[p].name, HB_NAME_LEN);
+	ret = 0;
+out_free:
+	for (c = 0; c < HB_NR_CFGS; c++)
+		kfree(chains[c]);
+	kvfree(ns);
+	kvfree(cal);
+	dev_put(dev);
+	return ret;
+}
+
+/* An skb as the IP layer hands it to LOCAL_IN: MAC header set, pulled. */
+static struct sk_buff *hb_build(struct net *net, const u8 *frame,
+				unsigned int len)
+{
+	const struct iphdr *iph;
+	struct net_device *dev;
+	struct sk_buff *skb;
+
+	if (len < ETH_HLEN + sizeof(*iph))
+		return ERR_PTR(-EINVAL);
+	iph = (const struct iphdr *)(frame + ETH_HLEN);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    ETH_HLEN + ntohs(iph->tot_len) != len ||
+	    ntohs(iph->tot_len) < iph->ihl * 4)
+		return ERR_PTR(-EINVAL);
+	dev = dev_get_by_name(net, hb_dev);
+	if (!dev)
+		return ERR_PTR(-ENODEV);
+	skb = alloc_skb(NET_SKB_PAD + len, GFP_KERNEL);
+	if (!skb) {
+		dev_put(dev);
+		return ERR_PTR(-ENOMEM);
+	}
+	skb_reserve(skb, NET_SKB_PAD);
+	skb_put_data(skb, frame, len);
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, iph->ihl * 4);
+	skb->mac_len = ETH_HLEN;
+	skb->protocol = htons(ETH_P_IP);
+	skb->pkt_type = PACKET_HOST;
+	skb->skb_iif = dev->ifindex;
+	/* The skb holds the device until "clear" or unload. */
+	return skb;
+}
+
+static void hb_clear(void)
+{
+	struct sk_buff *skb;
+
+	while (hb_nr_pkts) {
+		skb = hb_pkts[--hb_nr_pkts].skb;
+		dev_put(skb->dev);
+		kfree_skb(skb);
+	}
+}
+
+static int hb_add_pkt(const char *args)
+{
+	struct net *net = current->nsproxy->net_ns;
+	char name[HB_NAME_LEN];
+	const char *hex;
+	struct sk_buff *skb;
+	unsigned int len;
+	u8 *frame;
+	int n;
+
+	if (hb_nr_pkts == HB_MAX_PKTS)
+		return -ENOSPC;
+	hex = strchr(args, ' ');
+	if (!hex || hex - args >= HB_NAME_LEN || hex == args)
+		return -EINVAL;
+	n = hex - args;
+	memcpy(name, args, n);
+	name[n] = '\0';
+	hex++;
+	len = strlen(hex) / 2;
+	if (strlen(hex) % 2 || len > HB_MAX_FRAME)
+		return -EINVAL;
+	frame = kmalloc(len, GFP_KERNEL);
+	if (!frame)
+		return -ENOMEM;
+	if (hex2bin(frame, hex, len)) {
+		kfree(frame);
+		return -EINVAL;
+	}
+	skb = hb_build(net, frame, len);
+	kfree(frame);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	strscpy(hb_pkts[hb_nr_pkts].name, name, HB_NAME_LEN);
+	hb_pkts[hb_nr_pkts++].skb = skb;
+	return 0;
+}
+
+static int hb_command(char *cmd)
+{
+	unsigned int calls, batches;
+
+	if (!strncmp(cmd, "dev ", 4)) {
+		if (hb_nr_pkts || strscpy(hb_dev, cmd + 4, IFNAMSIZ) < 0)
+			return -EINVAL;
+		return 0;
+	}
+	if (!strncmp(cmd, "pkt ", 4))
+		return hb_add_pkt(cmd + 4);
+	if (sscanf(cmd, "run %u %u", &calls, &batches) == 2)
+		return hb_run(calls, batches);
+	if (!strcmp(cmd, "clear")) {
+		hb_clear();
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t hb_write(struct file *file, const char __user *ubuf,
+			size_t count, loff_t *ppos)
+{
+	char *cmd;
+	int ret;
+
+	if (count > 2 * HB_MAX_FRAME + 64)
+		return -E2BIG;
+	cmd = memdup_user_nul(ubuf, count);
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	strim(cmd);
+	mutex_lock(&hb_lock);
+	ret = hb_command(cmd);
+	mutex_unlock(&hb_lock);
+	kfree(cmd);
+	return ret ? ret : count;
+}
+
+static int hb_show(struct seq_file *m, void *v)
+{
+	unsigned int p, c, b;
+
+	mutex_lock(&hb_lock);
+	seq_printf(m, "# calls %u\n# batches %u\n", hb_calls, hb_batches);
+	seq_printf(m, "# plant_iters %u\n# iter_ps", hb_run_iters);
+	for (b = 0; hb_iter_ps && b < hb_batches; b++)
+		seq_printf(m, " %llu", hb_iter_ps[b]);
+	seq_putc(m, '\n');
+	for (p = 0; hb_ns && p < hb_run_pkts; p++) {
+		for (c = 0; c < HB_NR_CFGS; c++) {
+			const u64 *ns = &hb_ns[(p * HB_NR_CFGS + c) *
+					       hb_batches];
+
+			seq_printf(m, "%s %s", hb_names[p], hb_cfg_names[c]);
+			for (b = 0; b < hb_batches; b++)
+				seq_printf(m, " %llu", ns[b]);
+			seq_putc(m, '\n');
+		}
+	}
+	mutex_unlock(&hb_lock);
+	return 0;
+}
+
+static int hb_open(struct inode *inode, struct file *file)
+{
+	/* Room for every batch of every line, so show() runs once. */
+	return single_open_size(file, hb_show, NULL,
+				PAGE_SIZE + HB_MAX_PKTS * HB_NR_CFGS *
+				(HB_NAME_LEN + 8 + 21 * hb_batches));
+}
+
+static const struct proc_ops hb_proc_ops = {
+	.proc_open	= hb_open,
+	.proc_read	= seq_read,
+	.proc_write	= hb_write,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+};
+
+static int __init hb_init(void)
+{
+	if (!proc_create("icmp_guard_hookbench", 0600, NULL, &hb_proc_ops))
+		return -ENOMEM;
+	pr_warn("benchmark only: do not load on a production host\n");
+	return 0;
+}
+
+static void __exit hb_exit(void)
+{
+	remove_proc_entry("icmp_guard_hookbench", NULL);
+	hb_clear();
+	kvfree(hb_ns);
+	kvfree(hb_iter_ps);
+}
+
+module_init(hb_init);
+module_exit(hb_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("icmp_guard benchmark: time LOCAL_IN hooks per call");
