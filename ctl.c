@@ -113,7 +113,7 @@ int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 	int i;
 
 	tbl = kmemdup(icmp_guard_sysctl_template,
-		      sizeof(icmp_guard_sysctl_template), GFP_KERNEL);
+		      sizeof(icmp_guard_sysctl_template), GFP_KERNEL_ACCOUNT);
 	if (!tbl)
 		return -ENOMEM;
 	for (i = 0; i < IG_K_inherit; i++) {

@@ -315,8 +315,9 @@ int icmp_guard_rl_init(struct icmp_guard_net *ign)
 	struct ig_rl *rl = &ign->rl;
 	int i;
 
+	/* Charged to the memory cgroup of the namespace's creator. */
 	rl->table = kvmalloc_array(IG_RL_BUCKETS, sizeof(*rl->table),
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 	if (!rl->table)
 		return -ENOMEM;
 	for (i = 0; i < IG_RL_BUCKETS; i++)
