@@ -19,11 +19,22 @@ all: module tool
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
 
+# Every build product of every target: the module, the other kernels'
+# builds, the helper modules of bench and vm-run-selftest, the userspace
+# helpers. make check ends with it and then finds no ignored file left.
+HELPER_MODULES := scripts/bench-helpers/nop_hook \
+	scripts/bench-helpers/hookbench scripts/vm/warn_test
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	for d in $(HELPER_MODULES); do \
+		$(MAKE) -C $(KDIR) M=$(PWD)/$$d clean || exit 1; \
+	done
 	rm -rf .build
 	$(MAKE) -C selftests clean
-	rm -f tools/icmp-guard
+	rm -f tools/icmp-guard scripts/bench-helpers/udp_flood .sparse.log \
+		scripts/bench-helpers/hookbench/last-run.txt \
+		.checkpatch-camelcase.*
 
 install: module install-tool
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
