@@ -233,8 +233,8 @@ log_line()
 {
 	dmesg | grep -q "icmp_guard: netns [0-9]*: dropped redirect from $R1 ($(ig_mac "$attacker" eth0)) on eth0: link-layer sender is not the gateway; new gateway $ATTACKER for $VICTIM -> $FAR"
 }
-old_cost=$(sysctl -n net.core.message_cost)
-sysctl -qw net.core.message_cost=0
+# Outside init_net a namespace starts quiet (log=0): its owner opts in.
+ig_sysctl "$victim" log 1
 dmesg -C
 inject "$attacker" -g $ATTACKER
 check "a refusal is logged with its reason and addresses" ig_wait_for 10 log_line
@@ -244,7 +244,6 @@ inject "$attacker" -g $ATTACKER
 sleep 0.5
 check "log=0 silences it" sh -c '! dmesg | grep -q "icmp_guard: netns"'
 ig_sysctl "$victim" log 1
-sysctl -qw net.core.message_cost="$old_cost"
 
 for ns in "$r1" "$r2" "$attacker"; do
 	check_eq "nothing counted in the sender's namespace" 0 \
