@@ -1191,7 +1191,12 @@ out:
 	return ret;
 }
 
-static void cmd_status(void)
+/*
+ * Print ONE's report of every target namespace, as one document: those
+ * that could not be entered or read are left out (ONE has said why).
+ */
+static void print_each(int (*one)(const struct target *t, FILE *f,
+				  ino_t ino))
 {
 	struct doc d;
 	size_t i, len;
@@ -1205,13 +1210,18 @@ static void cmd_status(void)
 		    enter_netns(&targets[i], &ino))
 			continue;
 		part = mem_open(&buf, &len);
-		if (!status_one(&targets[i], part, ino))
+		if (!one(&targets[i], part, ino))
 			doc_add(&d, part, &buf, &len);
 		else
 			doc_drop(part, &buf);
 		leave_netns(&targets[i]);
 	}
 	doc_print(&d);
+}
+
+static void cmd_status(void)
+{
+	print_each(status_one);
 }
 
 /* ------------------------------------------------------------------------
@@ -1379,25 +1389,7 @@ out:
 
 static void cmd_senders(void)
 {
-	struct doc d;
-	size_t i, len;
-	char *buf;
-	FILE *part;
-	ino_t ino;
-
-	doc_open(&d);
-	for (i = 0; i < nr_targets; i++) {
-		if ((opt_json && !label_ok(&targets[i])) ||
-		    enter_netns(&targets[i], &ino))
-			continue;
-		part = mem_open(&buf, &len);
-		if (!senders_one(&targets[i], part, ino))
-			doc_add(&d, part, &buf, &len);
-		else
-			doc_drop(part, &buf);
-		leave_netns(&targets[i]);
-	}
-	doc_print(&d);
+	print_each(senders_one);
 }
 
 /* ------------------------------------------------------------------------
