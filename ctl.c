@@ -24,6 +24,8 @@
 static int ig_rate_max = NSEC_PER_SEC;
 static int ig_burst_max = 1000000;
 static int ig_senders_max = 1 << 20;
+static int ig_evidence_ms_min = 10;
+static int ig_evidence_ms_max = 60000;
 
 #define IG_KNOB(name, min, max) {					\
 	.procname	= #name,					\
@@ -47,6 +49,8 @@ static const struct ctl_table icmp_guard_sysctl_template[] = {
 	IG_KNOB(check_lladdr, SYSCTL_ZERO, SYSCTL_ONE),
 	IG_KNOB(check_new_gateway, SYSCTL_ZERO, SYSCTL_ONE),
 	IG_KNOB(check_inner_source, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(check_evidence, SYSCTL_ZERO, SYSCTL_ONE),
+	IG_KNOB(evidence_ms, &ig_evidence_ms_min, &ig_evidence_ms_max),
 	IG_KNOB(log, SYSCTL_ZERO, SYSCTL_ONE),
 	IG_KNOB(rate, SYSCTL_ONE, &ig_rate_max),
 	IG_KNOB(burst, SYSCTL_ONE, &ig_burst_max),

@@ -51,6 +51,10 @@ struct ig_sender;
 	  "new gateway is not an on-link unicast neighbour")		\
 	C(DROP_INNER_SOURCE,	"DropInnerSource",			\
 	  "embedded datagram was not sent by this host")		\
+	C(DROP_INNER_PROTO,	"DropInnerProto",			\
+	  "embedded datagram is of a kind anyone can make this host send") \
+	C(DROP_NO_EVIDENCE,	"DropNoEvidence",			\
+	  "embedded datagram was not sent via this gateway recently")	\
 	C(DROP_BLOCKED,		"DropBlocked",		"policy is block") \
 	C(MONITOR_WOULD_DROP,	"MonitorWouldDrop",	"")
 
@@ -80,6 +84,8 @@ struct icmp_guard_cfg {
 	int check_lladdr;
 	int check_new_gateway;
 	int check_inner_source;
+	int check_evidence;
+	int evidence_ms;	/* how long a sent datagram is evidence */
 	int log;
 	int rate;		/* per sender, per second */
 	int burst;
@@ -110,10 +116,31 @@ struct ig_rl {
 	struct delayed_work gc;
 };
 
+/* The egress record (evidence.c), per namespace. */
+struct ig_ev_bucket;
+
+struct ig_ev {
+	siphash_key_t key;
+	struct ig_ev_bucket *buckets;
+};
+
+/* An IPv4 flow as the egress record keys it; zero the padding. */
+struct ig_ev4_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be32 gw;
+	int ifindex;		/* the output device, a VRF's port */
+	__be16 sport;		/* ICMP: the echo identifier */
+	__be16 dport;
+	u8 proto;
+	u8 pad[3];
+};
+
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
 	struct icmp_guard_stats __percpu *stats;
 	struct ig_rl rl;
+	struct ig_ev ev;
 	struct ctl_table_header *sysctl_hdr;
 	struct proc_dir_entry *proc_dir;
 };
@@ -141,5 +168,17 @@ int icmp_guard_rl_module_init(void);
 void icmp_guard_rl_module_exit(void);
 extern const struct seq_operations icmp_guard_senders_seq_ops;
 size_t icmp_guard_senders_iter_size(void);
+
+/* evidence.c */
+void icmp_guard_ev_module_init(void);
+size_t icmp_guard_ev_bytes(void);
+unsigned int icmp_guard_ev_flows(void);
+int icmp_guard_ev_init(struct icmp_guard_net *ign);
+void icmp_guard_ev_exit(struct icmp_guard_net *ign);
+void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
+			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
+			  bool merge, unsigned long window);
+bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
+			 size_t klen, u16 id, u32 seq, unsigned long window);
 
 #endif /* _ICMP_GUARD_H */

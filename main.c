@@ -7,9 +7,12 @@
  * the message is well formed, that it comes from the gateway this host would
  * use for the embedded datagram (by route, device and link-layer address),
  * that the new gateway is a sane on-link neighbour and that the embedded
- * datagram really left this host; it demotes Network Redirects to Host
- * Redirects. It only ever drops or rewrites: Linux's own checks still run
- * on whatever it lets through.
+ * datagram really left this host, through that gateway, recently; it demotes
+ * Network Redirects to Host Redirects. It only ever drops or rewrites:
+ * Linux's own checks still run on whatever it lets through.
+ *
+ * A second hook, at NF_INET_POST_ROUTING, keeps the evidence for that last
+ * check: the egress record of evidence.c.
  */
 
 #include <linux/etherdevice.h>
@@ -21,14 +24,19 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <net/arp.h>
 #include <net/checksum.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ip_fib.h>
 #include <net/l3mdev.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "icmp_guard.h"
 
@@ -50,6 +58,8 @@ const struct icmp_guard_cfg icmp_guard_default_cfg = {
 	.check_lladdr		= 1,
 	.check_new_gateway	= 1,
 	.check_inner_source	= 1,
+	.check_evidence		= 1,
+	.evidence_ms		= 2000,
 	.log			= 1,
 	.rate			= 10,
 	.burst			= 20,
@@ -272,6 +282,65 @@ static int ig_check_inner_source(const struct ig_redirect *r)
 }
 
 /*
+ * Check 6: the embedded datagram is one this host sent through this gateway,
+ * out of this device, within evidence_ms (see evidence.c for the record).
+ * Only what a forger cannot make this host send counts: TCP and connected
+ * UDP, with the IP ID and TCP's sequence number, and echo requests, with
+ * their identifier, sequence number and checksum. Any other embedded
+ * protocol (echo replies, ICMP errors, GRE, tunnels, raw protocols) is
+ * refused: Linux applies some of those with no check at all, and refusing a
+ * real one only keeps the path the host already has.
+ */
+static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
+			     unsigned long window)
+{
+	struct ig_ev4_key k = {
+		.saddr		= r->inner.saddr,
+		.daddr		= r->inner.daddr,
+		.gw		= r->saddr,
+		.ifindex	= r->dev->ifindex,
+		.proto		= r->inner.protocol,
+	};
+	u8 _l4[8];
+	const u8 *l4;
+	u32 seq;
+
+	/* Routers quote the first fragment only; a later one has no ports. */
+	if (r->inner.frag_off & htons(IP_OFFSET))
+		return IG_DROP_INNER_PROTO;
+	/* Check 1 made sure the 8 bytes are there. */
+	l4 = skb_header_pointer(skb, r->thoff + sizeof(struct icmphdr) +
+				r->inner.ihl * 4, sizeof(_l4), _l4);
+	if (!l4)
+		return IG_DROP_MALFORMED;
+	switch (r->inner.protocol) {
+	case IPPROTO_TCP:
+		k.sport = get_unaligned((__be16 *)l4);
+		k.dport = get_unaligned((__be16 *)(l4 + 2));
+		seq = get_unaligned_be32(l4 + 4);
+		break;
+	case IPPROTO_UDP:
+		k.sport = get_unaligned((__be16 *)l4);
+		k.dport = get_unaligned((__be16 *)(l4 + 2));
+		seq = 0;
+		break;
+	case IPPROTO_ICMP:
+		if (l4[0] != ICMP_ECHO || l4[1] != 0)
+			return IG_DROP_INNER_PROTO;
+		k.sport = get_unaligned((__be16 *)(l4 + 4));
+		seq = get_unaligned_be16(l4 + 6) << 16 |
+		      get_unaligned_be16(l4 + 2);
+		break;
+	default:
+		return IG_DROP_INNER_PROTO;
+	}
+	if (!icmp_guard_ev_match(r->ign, &k, sizeof(k), ntohs(r->inner.id),
+				 seq, window))
+		return IG_DROP_NO_EVIDENCE;
+	return 0;
+}
+
+/*
  * Run the checks in order; return the first drop reason, or 0. The rate
  * limiter comes after the cheap well-formedness checks and before the
  * route and neighbour lookups, so a flood costs little.
@@ -305,8 +374,14 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_inner_source)
-		return ig_check_inner_source(r);
+	if (cfg->check_inner_source) {
+		ret = ig_check_inner_source(r);
+		if (ret)
+			return ret;
+	}
+	if (cfg->check_evidence)
+		return ig_check_evidence(skb, r,
+					 msecs_to_jiffies(cfg->evidence_ms));
 	return 0;
 }
 
@@ -373,6 +448,8 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 	cfg.check_lladdr = READ_ONCE(ign->cfg.check_lladdr);
 	cfg.check_new_gateway = READ_ONCE(ign->cfg.check_new_gateway);
 	cfg.check_inner_source = READ_ONCE(ign->cfg.check_inner_source);
+	cfg.check_evidence = READ_ONCE(ign->cfg.check_evidence);
+	cfg.evidence_ms = READ_ONCE(ign->cfg.evidence_ms);
 	cfg.log = READ_ONCE(ign->cfg.log);
 
 	r.net = net;
@@ -448,15 +525,144 @@ static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
 	return ig_icmp(skb, state);
 }
 
-/*
- * Before the filter table, so that rules there see demoted codes and only
- * the Redirects that survived, and after mangle.
+/* ------------------------------------------------------------------------
+ * The egress record's feed
  */
-static const struct nf_hook_ops icmp_guard_ops = {
-	.hook		= icmp_guard_hook,
-	.pf		= NFPROTO_IPV4,
-	.hooknum	= NF_INET_LOCAL_IN,
-	.priority	= NF_IP_PRI_FILTER - 1,
+
+/* The TCP states in which a socket sends what its peer asked for. */
+#define IG_TCPF_LIVE (TCPF_SYN_SENT | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | \
+		      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | TCPF_LAST_ACK | \
+		      TCPF_CLOSING)
+
+/*
+ * Record a datagram of a local socket that leaves through a gateway, if it
+ * is of a kind a forger cannot make this host send (see ig_check_evidence):
+ * TCP of a live connection's own socket (not the reset and time-wait
+ * replies of the control socket, not a SYN-ACK's request socket), UDP of a
+ * connected socket (not a server's answers from an unconnected one), and
+ * echo requests. A GSO packet stands for all its segments: each gets the
+ * next ID, and TCP's the next MSS of sequence space.
+ */
+static noinline void ig_out(struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct dst_entry *dst = skb_dst(skb);
+	struct sock *sk = skb->sk;
+	struct icmp_guard_net *ign;
+	const struct rtable *rt;
+	struct ig_ev4_key k;
+	unsigned int thoff;
+	u32 seq, nseq = 1;
+	bool merge = true;
+	u8 _l4[20];
+	const u8 *l4;
+	int policy;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
+		    !((1 << sk->sk_state) & IG_TCPF_LIVE))
+			return;
+		break;
+	case IPPROTO_UDP:
+		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP ||
+		    sk->sk_state != TCP_ESTABLISHED)
+			return;
+		break;
+	case IPPROTO_ICMP:
+		break;
+	default:
+		return;
+	}
+	/* Through a gateway, not into an IPsec transform. */
+	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET)
+		return;
+	rt = container_of(dst, struct rtable, dst);
+	if (rt->rt_gw_family != AF_INET)
+		return;
+	ign = icmp_guard_pernet(state->net);
+	policy = READ_ONCE(ign->cfg.policy);
+	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
+	    !READ_ONCE(ign->cfg.check_evidence))
+		return;
+
+	thoff = ip_hdrlen(skb);
+	l4 = skb_header_pointer(skb, thoff, sizeof(_l4), _l4);
+	if (!l4 && iph->protocol != IPPROTO_TCP)
+		l4 = skb_header_pointer(skb, thoff, 8, _l4);
+	if (!l4)
+		return;
+	memset(&k, 0, sizeof(k));
+	k.saddr = iph->saddr;
+	k.daddr = iph->daddr;
+	k.gw = rt->rt_gw4;
+	k.ifindex = dst->dev->ifindex;
+	k.proto = iph->protocol;
+	switch (iph->protocol) {
+	case IPPROTO_TCP: {
+		const struct tcphdr *th = (const struct tcphdr *)l4;
+		unsigned int hl = th->doff * 4;
+
+		if (hl < sizeof(*th) || thoff + hl > skb->len)
+			return;
+		k.sport = th->source;
+		k.dport = th->dest;
+		seq = ntohl(th->seq);
+		nseq = max(skb->len - thoff - hl + th->syn + th->fin, 1U);
+		break;
+	}
+	case IPPROTO_UDP:
+		k.sport = get_unaligned((__be16 *)l4);
+		k.dport = get_unaligned((__be16 *)(l4 + 2));
+		seq = 0;
+		break;
+	default:	/* IPPROTO_ICMP */
+		if (l4[0] != ICMP_ECHO || l4[1] != 0)
+			return;
+		k.sport = get_unaligned((__be16 *)(l4 + 4));
+		seq = get_unaligned_be16(l4 + 6) << 16 |
+		      get_unaligned_be16(l4 + 2);
+		merge = false;
+		break;
+	}
+	icmp_guard_ev_record(ign, &k, sizeof(k), ntohs(iph->id),
+			     skb_is_gso(skb) ?
+			     max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1,
+			     seq, nseq, merge,
+			     msecs_to_jiffies(READ_ONCE(ign->cfg.evidence_ms)));
+}
+
+static unsigned int icmp_guard_out_hook(void *priv, struct sk_buff *skb,
+					const struct nf_hook_state *state)
+{
+	/* Forwarded traffic has no socket: one load and compare for it. */
+	if (skb->sk)
+		ig_out(skb, state);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops icmp_guard_ops[] = {
+	/*
+	 * Before the filter table, so that rules there see demoted codes and
+	 * only the Redirects that survived, and after mangle.
+	 */
+	{
+		.hook		= icmp_guard_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FILTER - 1,
+	},
+	/*
+	 * Last: after source NAT, so the record holds the datagram as the
+	 * gateway will see and quote it.
+	 */
+	{
+		.hook		= icmp_guard_out_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP_PRI_LAST,
+	},
 };
 
 /* ------------------------------------------------------------------------
@@ -476,13 +682,17 @@ static int __net_init icmp_guard_net_init(struct net *net)
 	ret = icmp_guard_rl_init(ign);
 	if (ret)
 		goto err_free_stats;
-	ret = icmp_guard_sysctl_register(net, ign);
+	ret = icmp_guard_ev_init(ign);
 	if (ret)
 		goto err_exit_rl;
+	ret = icmp_guard_sysctl_register(net, ign);
+	if (ret)
+		goto err_exit_ev;
 	ret = icmp_guard_proc_init(net, ign);
 	if (ret)
 		goto err_unregister_sysctl;
-	ret = nf_register_net_hook(net, &icmp_guard_ops);
+	ret = nf_register_net_hooks(net, icmp_guard_ops,
+				    ARRAY_SIZE(icmp_guard_ops));
 	if (ret)
 		goto err_remove_proc;
 	return 0;
@@ -491,6 +701,8 @@ err_remove_proc:
 	icmp_guard_proc_exit(net, ign);
 err_unregister_sysctl:
 	icmp_guard_sysctl_unregister(ign);
+err_exit_ev:
+	icmp_guard_ev_exit(ign);
 err_exit_rl:
 	icmp_guard_rl_exit(ign);
 err_free_stats:
@@ -504,7 +716,8 @@ err_free_stats:
  */
 static void __net_exit icmp_guard_net_pre_exit(struct net *net)
 {
-	nf_unregister_net_hook(net, &icmp_guard_ops);
+	nf_unregister_net_hooks(net, icmp_guard_ops,
+				ARRAY_SIZE(icmp_guard_ops));
 }
 
 static void __net_exit icmp_guard_net_exit(struct net *net)
@@ -513,6 +726,7 @@ static void __net_exit icmp_guard_net_exit(struct net *net)
 
 	icmp_guard_proc_exit(net, ign);
 	icmp_guard_sysctl_unregister(ign);
+	icmp_guard_ev_exit(ign);
 	icmp_guard_rl_exit(ign);
 	free_percpu(ign->stats);
 }
@@ -529,13 +743,15 @@ static int __init icmp_guard_init(void)
 {
 	int ret;
 
+	icmp_guard_ev_module_init();
 	ret = icmp_guard_rl_module_init();
 	if (ret)
 		return ret;
 	ret = register_pernet_subsys(&icmp_guard_net_ops);
 	if (ret)
 		goto err_exit_rl;
-	pr_info("loaded\n");
+	pr_info("loaded; egress record: %u flows, %zu bytes per namespace\n",
+		icmp_guard_ev_flows(), icmp_guard_ev_bytes());
 	return 0;
 
 err_exit_rl:

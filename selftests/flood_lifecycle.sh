@@ -169,6 +169,7 @@ IG_CLEANUP_HOOK=""
 ig_cleanup
 setup_lan legacy
 check "victim reaches r1" victim_ping $R1
+ig_no_evidence "$victim"	# a made-up datagram
 ig_snap "$victim"
 inject "$r1"
 check_deltas "$victim" "the module still answers" InRedirects=1 Accepted=1

@@ -28,9 +28,16 @@ ig_sysctl "$victim" log 0
 # Half of them come from the gateway itself, so the checks behind the
 # gateway check see fuzz too; half from random senders (sent onto the
 # victim's wire from its bridge port, see inject_lan), at the same time, so
-# that two CPUs run the parser at once.
+# that two CPUs run the parser at once. The gateway's first half meets
+# check 6 (whose parser is fuzzed then); its second half passes with check
+# 6 off, so that the accepted path (demotion) is fuzzed too.
 ig_snap "$victim"
-inject "$r1" --fuzz -n $((COUNT / 2)) --seed 8 &
+(
+	inject "$r1" --fuzz -n $((COUNT / 4)) --seed 8 &&
+	ip netns exec "$victim" \
+		sysctl -qw net.ipv4.icmp_guard.check_evidence=0 &&
+	inject "$r1" --fuzz -n $((COUNT / 2 - COUNT / 4)) --seed 9
+) &
 r1_fuzz=$!
 check "$((COUNT - COUNT / 2)) fuzzed frames from random senders" \
 	inject_lan --fuzz -n $((COUNT - COUNT / 2)) \
@@ -40,7 +47,7 @@ check "$((COUNT / 2)) fuzzed frames from the gateway itself, meanwhile" \
 check "the fuzz reached the guard ($(ig_delta "$victim" InRedirects) Redirects)" \
 	test "$(ig_delta "$victim" InRedirects)" -gt $((COUNT / 8))
 for c in DropMalformed DropChecksum DropBadCode DropNotGateway \
-	 DropLladdr DropBadNewGateway Accepted; do
+	 DropLladdr DropBadNewGateway DropInnerProto DropNoEvidence Accepted; do
 	check "fuzz exercised $c ($(ig_delta "$victim" $c))" \
 		test "$(ig_delta "$victim" $c)" -gt 0
 done

@@ -239,7 +239,8 @@ declare -gA IG_OTHER=([policy]=0 [demote]=0 [check_gateway]=0
 		      [max_senders]=1048576)
 declare -gA IG_BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"
 		    [check_lladdr]="-1 2" [check_new_gateway]="-1 2"
-		    [check_inner_source]="-1 2" [log]="-1 2"
+		    [check_inner_source]="-1 2" [check_evidence]="-1 2"
+		    [evidence_ms]="9 60001 0" [log]="-1 2"
 		    [rate]="0 -5 1000000001" [burst]="0 1000001"
 		    [global_rate]="0 1000000001" [global_burst]="0 1000001"
 		    [max_senders]="0 1048577")
@@ -256,6 +257,15 @@ ig_sysctl()
 	else
 		ig_nsh "$ns" "read -r v < /proc/sys/net/ipv4/icmp_guard/$name && echo \"\$v\""
 	fi
+}
+
+# ig_no_evidence NS: switch check 6 off in NS. For tests of the other
+# checks and of the limiter: the injector's embedded datagrams were never
+# sent by the victim, so check 6 would refuse them all (redirect_evidence.sh
+# tests it with datagrams the victim really sent).
+ig_no_evidence()
+{
+	ig_sysctl "$1" check_evidence 0
 }
 
 # ig_stats NS: NS's /proc/net/icmp_guard/stats.

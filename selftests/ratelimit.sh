@@ -15,6 +15,8 @@ source "$(dirname "$0")/lib.sh"
 
 ig_begin_lan_test
 R1_MAC=$(ig_mac "$r1" eth0)
+# The limiter, with made-up embedded datagrams: check 6 off.
+ig_no_evidence "$victim"
 
 now() { date +%s.%N; }
 # between LO HI VALUE

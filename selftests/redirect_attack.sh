@@ -5,12 +5,13 @@
 #
 #   victim -- LAN -- r1 (victim's gateway), attacker; far behind r2
 #
-# The attacker sends the victim a Redirect whose source IP is r1's but whose
-# source MAC is its own, telling it to send far's traffic to the attacker.
-# The embedded datagram is (a) an ICMP echo reply, which Linux accepts with
-# no socket at all, or (b) UDP from a port the victim has bound. Linux
-# honours both once it has resolved the attacker's address; icmp_guard, in
-# enforce, refuses them.
+# The attacker sends the victim a Redirect whose source IP is r1's and whose
+# source MAC is its own, then r1's too, telling it to send far's traffic to
+# the attacker. The embedded datagram is (a) an ICMP echo reply, which Linux
+# accepts with no socket at all, or (b) UDP from a port the victim has
+# bound. Linux honours both once it has resolved the attacker's address;
+# icmp_guard, in enforce, refuses them: by the link-layer check (3) from
+# the attacker's own MAC, by the egress record (6) from r1's MAC.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -39,6 +40,8 @@ attack()
 
 ECHO="--inner-proto icmp --inner-icmp-type 0"
 UDP="--inner-proto udp --inner-sport 5353 --inner-dport 53"
+declare -A CHECK6=([ECHO]=DropInnerProto [UDP]=DropNoEvidence)
+R1_MAC=$(ig_mac "$r1" eth0)
 
 for variant in ECHO UDP; do
 	args=${!variant}
@@ -58,6 +61,12 @@ for variant in ECHO UDP; do
 		InRedirects=2 Dropped=2 DropLladdr=2
 	check_eq "enforce: victim still routes far via r1" "$R1" \
 		"$(victim_gw $FAR)"
+
+	ig_snap "$victim"
+	check_eq "enforce: attack ($variant) with r1's MAC too refused" "$R1" \
+		"$(attack $args --src-mac "$R1_MAC")"
+	check_deltas "$victim" "enforce: attack ($variant) with r1's MAC counted as ${CHECK6[$variant]}" \
+		InRedirects=2 Dropped=2 "${CHECK6[$variant]}=2"
 done
 
 check_invariants "$victim"

@@ -13,6 +13,7 @@
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -51,6 +52,8 @@ struct opts {
 	int inner_tot_len;		/* -1: computed */
 	int inner_version;
 	int inner_payload;
+	uint8_t inner_raw[1500];	/* --inner-hex: the datagram as is */
+	int inner_raw_len;		/* 0: built from the fields above */
 	int outer_ihl;
 	uint8_t ttl;
 	bool bad_csum, bad_ip_csum;
@@ -159,6 +162,12 @@ static size_t build_packet(const struct opts *o, uint8_t *buf, uint32_t src,
 
 	t = inner + ihl_bytes;
 	memset(t, 0, l4 + o->inner_payload);
+	if (o->inner_raw_len) {
+		/* The caller's datagram, byte for byte, as a router quotes it. */
+		inner_len = o->inner_raw_len;
+		memcpy(inner, o->inner_raw, inner_len);
+		goto icmp;
+	}
 	switch (o->inner_proto) {
 	case IPPROTO_ICMP:
 		t[0] = o->inner_icmp_type;
@@ -183,6 +192,7 @@ static size_t build_packet(const struct opts *o, uint8_t *buf, uint32_t src,
 	for (int i = 0; i < o->inner_payload; i++)
 		t[l4 + i] = (uint8_t)i;
 
+icmp:
 	icmp[0] = o->type;
 	icmp[1] = o->code;
 	put16(icmp + 2, 0);
@@ -264,6 +274,8 @@ static const char usage_text[] =
 	"  --inner-sport N, --inner-dport N, --inner-tos N\n"
 	"  --inner-ihl N        with options; --inner-ihl-lie: the field only\n"
 	"  --inner-tot-len N, --inner-version N, --inner-payload N\n"
+	"  --inner-hex HEX      the embedded datagram, verbatim (replaces the\n"
+	"                       --inner-* fields; --inner-dst not needed)\n"
 	"  --outer-ihl N, --ttl N, --bad-csum, --bad-ip-csum\n"
 	"  --truncate N [--fix-tot-len]   cut the IP packet to N bytes\n"
 	"  --frag N             IP fragments of N payload bytes (N % 8 == 0)\n"
@@ -292,6 +304,26 @@ static uint32_t parse_ip(const char *s)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		die("bad IPv4 address", s);
 	return a.s_addr;
+}
+
+/* --inner-hex: at least a 20-byte header; its destination is --inner-dst. */
+static void parse_hex(const char *s, struct opts *o)
+{
+	size_t n = strlen(s);
+	unsigned int b;
+
+	if (n % 2 || n / 2 < 20 || n / 2 > sizeof(o->inner_raw))
+		die("--inner-hex needs 20 to 1500 bytes in hex", s);
+	for (size_t i = 0; i < n / 2; i++) {
+		if (sscanf(s + 2 * i, "%2x", &b) != 1 ||
+		    !isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]))
+			die("bad hex", s);
+		o->inner_raw[i] = b;
+	}
+	o->inner_raw_len = n / 2;
+	memcpy(&o->inner_dst, o->inner_raw + 16, 4);
+	o->have_inner_dst = true;
 }
 
 static void parse_mac(const char *s, uint8_t *mac)
@@ -323,7 +355,7 @@ enum {
 	O_INNER_IHL, O_INNER_IHL_LIE, O_INNER_TOT_LEN, O_INNER_VERSION,
 	O_INNER_PAYLOAD, O_OUTER_IHL, O_TTL, O_BAD_CSUM, O_BAD_IP_CSUM,
 	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_FRAG_REST, O_RATE, O_RANDOM_SRC,
-	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ,
+	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ, O_INNER_HEX,
 };
 
 static const struct option longopts[] = {
@@ -347,6 +379,7 @@ static const struct option longopts[] = {
 	{ "inner-tot-len", required_argument, NULL, O_INNER_TOT_LEN },
 	{ "inner-version", required_argument, NULL, O_INNER_VERSION },
 	{ "inner-payload", required_argument, NULL, O_INNER_PAYLOAD },
+	{ "inner-hex", required_argument, NULL, O_INNER_HEX },
 	{ "outer-ihl", required_argument, NULL, O_OUTER_IHL },
 	{ "ttl", required_argument, NULL, O_TTL },
 	{ "bad-csum", no_argument, NULL, O_BAD_CSUM },
@@ -486,6 +519,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case O_INNER_PAYLOAD:
 			o->inner_payload = parse_num(optarg, 0, 1200);
+			break;
+		case O_INNER_HEX:
+			parse_hex(optarg, o);
 			break;
 		case O_OUTER_IHL:
 			o->outer_ihl = parse_num(optarg, 5, 15);

@@ -21,6 +21,9 @@ check "victim reaches the attacker" victim_ping $ATTACKER
 check_eq "victim routes far via r1" "$R1" "$(victim_gw $FAR)"
 
 R1_MAC=$(ig_mac "$r1" eth0)
+# Checks 1 to 5 here, with made-up embedded datagrams: check 6 off but
+# where said (redirect_evidence.sh is its test).
+ig_no_evidence "$victim"
 
 # expect DESC "COUNTER=DELTA..." ROUTE [inject args]: one Redirect, from
 # r1 unless FROM= names another namespace, then the exact counter deltas
@@ -101,8 +104,21 @@ check_deltas "$victim" "gateway's address on the wrong link: counters" \
 # ---- 3. link-layer sender
 FROM=$attacker expect "gateway's IP from the attacker's MAC" \
 	"InRedirects=1 Dropped=1 DropLladdr=1" "$NOTREDIR" -g $ATTACKER
-FROM=$attacker expect "gateway's IP and MAC from the attacker's port" \
+# The attacker copies r1's MAC too: the link-layer check alone cannot tell
+# (the bridge delivers on the destination MAC); check 6 refuses it, whether
+# the embedded datagram is an echo reply (never evidence) or UDP to a port
+# the victim has bound (never sent).
+FROM=$attacker expect "gateway's IP and MAC from the attacker's port, check 6 off: honoured" \
 	"$OK" "$R2 redirected" --src-mac "$R1_MAC"
+ig_sysctl "$victim" check_evidence 1
+FROM=$attacker expect "gateway's IP and MAC from the attacker's port, echo reply: refused" \
+	"InRedirects=1 Dropped=1 DropInnerProto=1" "$NOTREDIR" \
+	--src-mac "$R1_MAC"
+FROM=$attacker expect "gateway's IP and MAC from the attacker's port, UDP: refused" \
+	"InRedirects=1 Dropped=1 DropNoEvidence=1" "$NOTREDIR" \
+	--src-mac "$R1_MAC" --inner-proto udp --inner-sport 5353 \
+	--inner-dport 53
+ig_no_evidence "$victim"
 # r1 speaks again, so the bridge learns its MAC back on r1's port.
 ip netns exec "$r1" ping -c 1 -W 1 -q $VICTIM >/dev/null
 # Forget r1, for sure: switching ARP off on the link flushes the victim's
