@@ -117,14 +117,17 @@ slab_objs()
 }
 sleep 2.5	# idle entries reclaimed
 check "idle senders reclaimed" ig_wait_for 50 senders_zero
-# At 1/s a bucket of 100 takes 100 s to refill: no entry is reclaimed, and
-# no slot freed, while the flood runs, however slow the machine.
+# An entry goes as soon as its bucket would be full again: at 1/s, one
+# second after its one Redirect. So slots may free up while the flood runs
+# on a slow machine; the table never holds more than max_senders, and most
+# of the 3000 are refused.
 ig_sysctl "$victim" rate 1
 ig_sysctl "$victim" burst 100
 ig_snap "$victim"
 inject "$attacker" -n 3000 --random-src 10.9.0.0/16 --seed 1
-check_eq "Senders stops at max_senders" 100 "$(ig_stat "$victim" Senders)"
-check "DropSendersFull counts the rest" between 2890 2900 \
+senders=$(ig_stat "$victim" Senders)
+check "Senders stops at max_senders ($senders)" between 1 100 "$senders"
+check "DropSendersFull counts the rest" between 2000 2900 \
 	"$(ig_delta "$victim" DropSendersFull)"
 objs=$(slab_objs)
 check "ig_sender slab stays bounded ($objs objects)" \
