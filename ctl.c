@@ -27,7 +27,8 @@ static int ig_senders_max = 1 << 20;
 static int ig_evidence_ms_min = 10;
 static int ig_evidence_ms_max = 60000;
 
-#define IG_KNOB(name, min, max) {					\
+#define IG_KNOB(name, min, max)						\
+[IG_K_##name] = {							\
 	.procname	= #name,					\
 	.data		= (void *)&icmp_guard_default_cfg.name,		\
 	.maxlen		= sizeof(int),					\
@@ -38,11 +39,44 @@ static int ig_evidence_ms_max = 60000;
 }
 
 /*
+ * The knobs in table order. Those from IG_K_rate to IG_K_max_senders size
+ * kernel memory or work done in softirq: how many entries a namespace may
+ * hold, how long each lives (burst / rate of credit), how many Redirects
+ * reach the route and neighbour lookups. IG_K_inherit is last, and only
+ * init_net has it.
+ */
+enum {
+	IG_K_policy,
+	IG_K_demote,
+	IG_K_check_gateway,
+	IG_K_check_lladdr,
+	IG_K_check_new_gateway,
+	IG_K_check_inner_source,
+	IG_K_check_evidence,
+	IG_K_evidence_ms,
+	IG_K_log,
+	IG_K_rate,
+	IG_K_burst,
+	IG_K_global_rate,
+	IG_K_global_burst,
+	IG_K_max_senders,
+	IG_K_inherit,
+	IG_NR_KNOBS
+};
+
+/*
+ * 1: a new namespace starts from init_net's current values (as
+ * net.core.devconf_inherit_init_net does for net.ipv4.conf); 0: from the
+ * compile-time defaults. Either way log starts at 0 outside init_net.
+ */
+int icmp_guard_inherit = 1;
+
+/*
  * The template points at the defaults; each namespace gets a copy whose
  * .data is moved to the same field of its own icmp_guard_net. Writes out of
  * [extra1, extra2] fail with EINVAL and leave the value alone.
  */
-static const struct ctl_table icmp_guard_sysctl_template[] = {
+static const struct ctl_table icmp_guard_sysctl_template[IG_NR_KNOBS + 1] = {
 	IG_KNOB(policy, SYSCTL_ZERO, SYSCTL_THREE),
 	IG_KNOB(demote, SYSCTL_ZERO, SYSCTL_ONE),
 	IG_KNOB(check_gateway, SYSCTL_ZERO, SYSCTL_ONE),
@@ -57,27 +91,53 @@ static const struct ctl_table icmp_guard_sysctl_template[] = {
 	IG_KNOB(global_rate, SYSCTL_ONE, &ig_rate_max),
 	IG_KNOB(global_burst, SYSCTL_ONE, &ig_burst_max),
 	IG_KNOB(max_senders, SYSCTL_ONE, &ig_senders_max),
-	{ }	/* the end, for kernels before 6.6; not counted */
+	[IG_K_inherit] = {
+		.procname	= "inherit",
+		.data		= &icmp_guard_inherit,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	[IG_NR_KNOBS] = { }	/* the end, for kernels before 6.6 */
 };
 
-#define IG_NR_KNOBS (ARRAY_SIZE(icmp_guard_sysctl_template) - 1)
-
+/*
+ * A namespace whose owner is not the initial user namespace belongs to
+ * someone who may be unprivileged (unshare -Urn): its root passes the
+ * sysctl permission check as owner. There the knobs that size memory or
+ * softirq work are read-only, as nf_conntrack_max is: the namespace keeps
+ * the values it started with (init_net's, see icmp_guard_inherit), which
+ * only the host chose. The others switch or tune its own protection and
+ * stay writable by its owner.
+ */
 int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 {
+	size_t nr = IG_NR_KNOBS;
 	struct ctl_table *tbl;
 	int i;
 
 	tbl = kmemdup(icmp_guard_sysctl_template,
-		      sizeof(icmp_guard_sysctl_template), GFP_KERNEL);
+		      sizeof(icmp_guard_sysctl_template), GFP_KERNEL_ACCOUNT);
 	if (!tbl)
 		return -ENOMEM;
-	for (i = 0; i < IG_NR_KNOBS; i++)
+	for (i = 0; i < IG_K_inherit; i++) {
 		tbl[i].data = (char *)&ign->cfg +
 			      ((char *)tbl[i].data -
 			       (char *)&icmp_guard_default_cfg);
+		if (i >= IG_K_rate && i <= IG_K_max_senders &&
+		    net->user_ns != &init_user_ns)
+			tbl[i].mode = 0444;
+	}
+	if (!net_eq(net, &init_net)) {
+		/* inherit is the host's: drop it, leaving the end marker. */
+		memset(&tbl[IG_K_inherit], 0, sizeof(tbl[IG_K_inherit]));
+		nr = IG_K_inherit;
+	}
 
 	ign->sysctl_hdr = register_net_sysctl_sz(net, "net/ipv4/icmp_guard",
-						 tbl, IG_NR_KNOBS);
+						 tbl, nr);
 	if (!ign->sysctl_hdr) {
 		kfree(tbl);
 		return -ENOMEM;
@@ -116,6 +176,10 @@ static int icmp_guard_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * senders shows who is being rate limited and how much credit each has
+ * left: readable by the namespace's root only, as nf_conntrack is (0440).
+ */
 int icmp_guard_proc_init(struct net *net, struct icmp_guard_net *ign)
 {
 	/* The directory's data is the netns: PDE_NET() of its files. */
@@ -124,7 +188,7 @@ int icmp_guard_proc_init(struct net *net, struct icmp_guard_net *ign)
 		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, ign->proc_dir,
 				    icmp_guard_stats_show, NULL) ||
-	    !proc_create_net("senders", 0444, ign->proc_dir,
+	    !proc_create_net("senders", 0440, ign->proc_dir,
 			     &icmp_guard_senders_seq_ops,
 			     icmp_guard_senders_iter_size())) {
 		remove_proc_subtree("icmp_guard", net->proc_net);

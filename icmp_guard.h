@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit_types.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
@@ -107,8 +108,13 @@ struct icmp_guard_stats {
 
 struct ig_rl {
 	struct hlist_head *table;
+	/*
+	 * Every entry again, newest first: /proc/net/icmp_guard/senders
+	 * lists this, an order that tells nothing of the hash key.
+	 */
+	struct hlist_head all;
 	hsiphash_key_t key;
-	spinlock_t lock;		/* table insertions and removals */
+	spinlock_t lock;		/* insertions and removals */
 	atomic_t count;			/* entries: the Senders gauge */
 	spinlock_t global_lock;		/* the namespace's bucket */
 	u64 global_tokens;
@@ -141,11 +147,16 @@ struct icmp_guard_net {
 	struct icmp_guard_stats __percpu *stats;
 	struct ig_rl rl;
 	struct ig_ev ev;
+	/* Log lines: each namespace has its own budget, see ig_log(). */
+	struct ratelimit_state log_rs;
 	struct ctl_table_header *sysctl_hdr;
 	struct proc_dir_entry *proc_dir;
 };
 
 extern const struct icmp_guard_cfg icmp_guard_default_cfg;
+
+/* init_net's net.ipv4.icmp_guard.inherit (ctl.c) */
+extern int icmp_guard_inherit;
 
 struct icmp_guard_net *icmp_guard_pernet(const struct net *net);
 void icmp_guard_stats_fold(const struct icmp_guard_net *ign,

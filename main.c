@@ -23,6 +23,7 @@
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/ratelimit.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -405,16 +406,24 @@ static bool ig_demote(struct sk_buff *skb, unsigned int thoff)
 	return true;
 }
 
+/*
+ * Each namespace has its own budget of lines (10 per 5 s, net_ratelimit()'s
+ * defaults), so that a namespace flooding itself with bad Redirects cannot
+ * use up the budget of another, or of the host, as it would with the shared
+ * net_ratelimit().
+ */
 static void ig_log(const struct ig_redirect *r, int reason, bool dropped)
 {
 	static const u8 no_mac[ETH_ALEN];
 
-	net_info_ratelimited("netns %u: %s redirect from %pI4 (%pM) on %s: %s; new gateway %pI4 for %pI4 -> %pI4\n",
-			     r->net->ns.inum,
-			     dropped ? "dropped" : "would drop",
-			     &r->saddr, r->has_mac ? r->src_mac : no_mac,
-			     r->dev->name, icmp_guard_drop_reasons[reason],
-			     &r->new_gw, &r->inner.saddr, &r->inner.daddr);
+	if (!__ratelimit(&r->ign->log_rs))
+		return;
+	pr_info("netns %u: %s redirect from %pI4 (%pM) on %s: %s; new gateway %pI4 for %pI4 -> %pI4\n",
+		r->net->ns.inum,
+		dropped ? "dropped" : "would drop",
+		&r->saddr, r->has_mac ? r->src_mac : no_mac,
+		r->dev->name, icmp_guard_drop_reasons[reason],
+		&r->new_gw, &r->inner.saddr, &r->inner.daddr);
 }
 
 static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
@@ -669,12 +678,48 @@ static const struct nf_hook_ops icmp_guard_ops[] = {
  * Per-namespace life cycle
  */
 
+/*
+ * A new namespace's knobs: init_net's current values if
+ * net.ipv4.icmp_guard.inherit is on (so a host's sysctl.d settings reach
+ * its containers), else the defaults. init_net is the first namespace the
+ * core initialises, so its values are there. Each value is read once; a
+ * write racing the creation leaves the new namespace with the old or the
+ * new value of that knob. Outside init_net, log starts at 0, whatever
+ * init_net's: lines from every container are opt-in, as nf_log_all_netns
+ * makes them for netfilter's log.
+ */
+static void icmp_guard_cfg_init(struct net *net, struct icmp_guard_cfg *cfg)
+{
+	const struct icmp_guard_cfg *host;
+
+	*cfg = icmp_guard_default_cfg;
+	if (net_eq(net, &init_net))
+		return;
+	if (READ_ONCE(icmp_guard_inherit)) {
+		host = &icmp_guard_pernet(&init_net)->cfg;
+		cfg->policy = READ_ONCE(host->policy);
+		cfg->demote = READ_ONCE(host->demote);
+		cfg->check_gateway = READ_ONCE(host->check_gateway);
+		cfg->check_lladdr = READ_ONCE(host->check_lladdr);
+		cfg->check_new_gateway = READ_ONCE(host->check_new_gateway);
+		cfg->check_inner_source = READ_ONCE(host->check_inner_source);
+		cfg->rate = READ_ONCE(host->rate);
+		cfg->burst = READ_ONCE(host->burst);
+		cfg->global_rate = READ_ONCE(host->global_rate);
+		cfg->global_burst = READ_ONCE(host->global_burst);
+		cfg->max_senders = READ_ONCE(host->max_senders);
+	}
+	cfg->log = 0;
+}
+
 static int __net_init icmp_guard_net_init(struct net *net)
 {
 	struct icmp_guard_net *ign = icmp_guard_pernet(net);
 	int ret;
 
-	ign->cfg = icmp_guard_default_cfg;
+	icmp_guard_cfg_init(net, &ign->cfg);
+	ratelimit_state_init(&ign->log_rs, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	ign->stats = netdev_alloc_pcpu_stats(struct icmp_guard_stats);
 	if (!ign->stats)
 		return -ENOMEM;
@@ -729,6 +774,7 @@ static void __net_exit icmp_guard_net_exit(struct net *net)
 	icmp_guard_ev_exit(ign);
 	icmp_guard_rl_exit(ign);
 	free_percpu(ign->stats);
+	ratelimit_state_exit(&ign->log_rs);
 }
 
 static struct pernet_operations icmp_guard_net_ops = {

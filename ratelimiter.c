@@ -3,7 +3,8 @@
  * Rate limiting of incoming Redirects, after WireGuard's rate limiter: a
  * token bucket per sender, counted in nanoseconds, in an hsiphash-keyed
  * table bounded by max_senders, plus one bucket per namespace whose cost is
- * randomised. Idle entries are reclaimed by deferrable work.
+ * randomised. Entries are reclaimed by deferrable work as soon as their
+ * bucket is full again.
  *
  * A sender is its IP address and its MAC address: an attacker who spoofs
  * the gateway's IP from its own MAC fills its own bucket, not the gateway's.
@@ -12,6 +13,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
@@ -24,9 +26,14 @@
 
 #include "icmp_guard.h"
 
-/* 80 bytes on x86_64 without lock debugging: the fields pack. */
+/*
+ * 96 bytes on x86_64 without lock debugging: the fields pack. tokens,
+ * last_ns and the counts are written under the lock, with WRITE_ONCE() for
+ * the procfs reader, which reads them locklessly.
+ */
 struct ig_sender {
-	struct hlist_node node;
+	struct hlist_node node;		/* in the hash table */
+	struct hlist_node all_node;	/* in ig_rl.all */
 	struct rcu_head rcu;
 	u64 last_ns;
 	u64 tokens;		/* nanoseconds of credit */
@@ -38,6 +45,36 @@ struct ig_sender {
 };
 
 static struct kmem_cache *ig_sender_cache __read_mostly;
+
+/*
+ * The bound on entries across all namespaces: whatever each namespace's
+ * max_senders, the module never holds more than this many, so its memory
+ * has a worst case the host chose (this times the object size, see the
+ * documentation). Read-only once loaded: set it with modprobe.
+ */
+static unsigned int ig_max_senders_total __read_mostly = 65536;
+module_param_named(max_senders_total, ig_max_senders_total, uint, 0444);
+MODULE_PARM_DESC(max_senders_total,
+		 "Sender entries across all namespaces (default 65536)");
+
+static atomic_t ig_senders_total = ATOMIC_INIT(0);
+
+/*
+ * A bucket holds at most this much credit, whatever burst / rate says, so
+ * an entry outlives its sender's last Redirect by at most 10 minutes (else
+ * rate=1, burst=1000000 would keep one 11 days).
+ */
+#define IG_MAX_CAP_NS (600 * NSEC_PER_SEC)
+
+/*
+ * The limiter's clock. The coarse clocks move in ticks (4 ms at HZ=250),
+ * which would make any cost under a tick free; this one is as fine as the
+ * clocksource and lockless (a few ns with the TSC).
+ */
+static u64 ig_now(void)
+{
+	return ktime_get_boot_fast_ns();
+}
 
 static u32 ig_sender_hash(const struct icmp_guard_net *ign, __be32 addr,
 			  const u8 *lladdr)
@@ -53,6 +90,12 @@ static u64 ig_cost_ns(int rate)
 	return div_u64(NSEC_PER_SEC, max(rate, 1));
 }
 
+/* A full sender bucket: BURST Redirects' worth, at most IG_MAX_CAP_NS. */
+static u64 ig_sender_cap(const struct icmp_guard_net *ign, u64 cost)
+{
+	return min_t(u64, cost * READ_ONCE(ign->cfg.burst), IG_MAX_CAP_NS);
+}
+
 /*
  * Refill by the time elapsed, capped at a full bucket; admit if one COST is
  * there, and then take TAKE (COST itself, or a random amount for the
@@ -62,17 +105,21 @@ static u64 ig_cost_ns(int rate)
 static bool ig_take(u64 *tokens, u64 *last_ns, u64 now, u64 cost, u64 take,
 		    u64 cap)
 {
+	u64 t = *tokens, last = *last_ns;
+	bool ok;
+
 	/* NOW was read before the lock: another CPU may be ahead of it. */
-	if (now > *last_ns) {
-		*tokens = min(*tokens + min(now - *last_ns, cap), cap);
-		*last_ns = now;
+	if (now > last) {
+		t = min(t + min(now - last, cap), cap);
+		WRITE_ONCE(*last_ns, now);
 	} else {
-		*tokens = min(*tokens, cap);
+		t = min(t, cap);
 	}
-	if (*tokens < cost)
-		return false;
-	*tokens -= min(*tokens, take);
-	return true;
+	ok = t >= cost;
+	if (ok)
+		t -= min(t, take);
+	WRITE_ONCE(*tokens, t);
+	return ok;
 }
 
 static struct ig_sender *ig_sender_find(struct hlist_head *bucket,
@@ -88,9 +135,10 @@ static struct ig_sender *ig_sender_find(struct hlist_head *bucket,
 }
 
 /*
- * Find the sender's entry or make one, without ever going over max_senders:
- * a table full of senders refuses new ones (fails closed) rather than evict
- * a live bucket an attacker could then reset at will.
+ * Find the sender's entry or make one, without ever going over max_senders,
+ * nor over max_senders_total across namespaces: a full table refuses new
+ * senders (fails closed) rather than evict a live bucket an attacker could
+ * then reset at will.
  */
 static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
 				       __be32 addr, const u8 *lladdr, u64 now,
@@ -105,7 +153,8 @@ static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
 	if (likely(s))
 		return s;
 
-	if (atomic_read(&rl->count) >= READ_ONCE(ign->cfg.max_senders))
+	if (atomic_read(&rl->count) >= READ_ONCE(ign->cfg.max_senders) ||
+	    atomic_read(&ig_senders_total) >= READ_ONCE(ig_max_senders_total))
 		return ERR_PTR(-ENOSPC);
 	spin_lock(&rl->lock);
 	/* Another CPU may have added it meanwhile. */
@@ -116,8 +165,16 @@ static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
 		s = ERR_PTR(-ENOSPC);
 		goto out_unlock;
 	}
+	/* Other namespaces insert under their own locks: reserve a slot. */
+	if (atomic_inc_return(&ig_senders_total) >
+	    READ_ONCE(ig_max_senders_total)) {
+		atomic_dec(&ig_senders_total);
+		s = ERR_PTR(-ENOSPC);
+		goto out_unlock;
+	}
 	s = kmem_cache_alloc(ig_sender_cache, GFP_ATOMIC);
 	if (!s) {
+		atomic_dec(&ig_senders_total);
 		s = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
@@ -128,6 +185,7 @@ static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
 	s->accepted = 0;
 	s->dropped = 0;
 	hlist_add_head_rcu(&s->node, bucket);
+	hlist_add_head_rcu(&s->all_node, &rl->all);
 	atomic_inc(&rl->count);
 	queue_delayed_work(system_power_efficient_wq, &rl->gc, HZ);
 out_unlock:
@@ -143,14 +201,14 @@ out_unlock:
 int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
 			const u8 *lladdr, struct ig_sender **sender)
 {
-	u64 cost, cap, gcost, gcap, now = ktime_get_coarse_boottime_ns();
+	u64 cost, cap, gcost, gcap, now = ig_now();
 	struct ig_rl *rl = &ign->rl;
 	struct ig_sender *s;
 	bool ok;
 
 	*sender = NULL;
 	cost = ig_cost_ns(READ_ONCE(ign->cfg.rate));
-	cap = cost * READ_ONCE(ign->cfg.burst);
+	cap = ig_sender_cap(ign, cost);
 	s = ig_sender_get(ign, addr, lladdr, now, cap);
 	if (IS_ERR(s))
 		return IG_DROP_SENDERS_FULL;
@@ -181,21 +239,45 @@ void icmp_guard_rl_account(struct ig_sender *s, bool accepted)
 {
 	spin_lock(&s->lock);
 	if (accepted)
-		s->accepted++;
+		WRITE_ONCE(s->accepted, s->accepted + 1);
 	else
-		s->dropped++;
+		WRITE_ONCE(s->dropped, s->dropped + 1);
 	spin_unlock(&s->lock);
+}
+
+static void ig_sender_free(struct ig_sender *s)
+{
+	kmem_cache_free(ig_sender_cache, s);
+	atomic_dec(&ig_senders_total);
 }
 
 static void ig_sender_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(ig_sender_cache, container_of(rcu, struct ig_sender,
-						      rcu));
+	ig_sender_free(container_of(rcu, struct ig_sender, rcu));
 }
 
 /*
- * Reclaim the entries whose bucket has refilled: they hold no state that a
- * fresh entry would not have. Deferrable, so an idle system is not woken.
+ * Would S's bucket be full by now? Then it holds no state a fresh entry
+ * would not have. Under its lock, so tokens and last_ns are one pair.
+ */
+static bool ig_sender_full(struct ig_sender *s, u64 now, u64 cap)
+{
+	bool full;
+
+	spin_lock(&s->lock);
+	full = now <= s->last_ns ? s->tokens >= cap :
+	       s->tokens + (now - s->last_ns) >= cap;
+	spin_unlock(&s->lock);
+	return full;
+}
+
+/*
+ * Reclaim each entry as soon as its bucket would be full again: a sender
+ * that sent one Redirect is forgotten after one COST, one that emptied its
+ * bucket after at most IG_MAX_CAP_NS. A Redirect that found the entry just
+ * before it went loses its charge with it: one more Redirect let through,
+ * from a sender whose bucket was full anyway. Deferrable, so an idle
+ * system is not woken.
  */
 static void ig_rl_gc(struct work_struct *work)
 {
@@ -203,20 +285,20 @@ static void ig_rl_gc(struct work_struct *work)
 					gc);
 	struct icmp_guard_net *ign = container_of(rl, struct icmp_guard_net,
 						  rl);
-	u64 now = ktime_get_coarse_boottime_ns();
+	u64 now = ig_now();
 	struct hlist_node *tmp;
 	struct ig_sender *s;
-	u64 idle;
+	u64 cap;
 	int i;
 
-	idle = max_t(u64, ig_cost_ns(READ_ONCE(ign->cfg.rate)) *
-			  READ_ONCE(ign->cfg.burst), NSEC_PER_SEC);
+	cap = ig_sender_cap(ign, ig_cost_ns(READ_ONCE(ign->cfg.rate)));
 	for (i = 0; i < IG_RL_BUCKETS; i++) {
 		spin_lock_bh(&rl->lock);
 		hlist_for_each_entry_safe(s, tmp, &rl->table[i], node) {
-			if ((s64)(now - READ_ONCE(s->last_ns)) < (s64)idle)
+			if (!ig_sender_full(s, now, cap))
 				continue;
 			hlist_del_rcu(&s->node);
+			hlist_del_rcu(&s->all_node);
 			atomic_dec(&rl->count);
 			call_rcu(&s->rcu, ig_sender_free_rcu);
 		}
@@ -233,17 +315,19 @@ int icmp_guard_rl_init(struct icmp_guard_net *ign)
 	struct ig_rl *rl = &ign->rl;
 	int i;
 
+	/* Charged to the memory cgroup of the namespace's creator. */
 	rl->table = kvmalloc_array(IG_RL_BUCKETS, sizeof(*rl->table),
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 	if (!rl->table)
 		return -ENOMEM;
 	for (i = 0; i < IG_RL_BUCKETS; i++)
 		INIT_HLIST_HEAD(&rl->table[i]);
+	INIT_HLIST_HEAD(&rl->all);
 	get_random_bytes(&rl->key, sizeof(rl->key));
 	spin_lock_init(&rl->lock);
 	spin_lock_init(&rl->global_lock);
 	atomic_set(&rl->count, 0);
-	rl->global_last_ns = ktime_get_coarse_boottime_ns();
+	rl->global_last_ns = ig_now();
 	rl->global_tokens = ig_cost_ns(ign->cfg.global_rate) *
 			    ign->cfg.global_burst;
 	INIT_DEFERRABLE_WORK(&rl->gc, ig_rl_gc);
@@ -261,7 +345,7 @@ void icmp_guard_rl_exit(struct icmp_guard_net *ign)
 	cancel_delayed_work_sync(&rl->gc);
 	for (i = 0; i < IG_RL_BUCKETS; i++)
 		hlist_for_each_entry_safe(s, tmp, &rl->table[i], node)
-			kmem_cache_free(ig_sender_cache, s);
+			ig_sender_free(s);
 	kvfree(rl->table);
 }
 
@@ -299,8 +383,10 @@ void icmp_guard_rl_module_exit(void)
 /* ------------------------------------------------------------------------
  * /proc/net/icmp_guard/senders
  *
- * One bucket per step, under RCU: readers never take the table lock, so a
- * slow reader costs the hot path nothing.
+ * Under RCU: readers never take the table lock, so a slow reader costs the
+ * hot path nothing. Listed from ig_rl.all, newest first: in hash-bucket
+ * order the file would show how the secret key places senders, and so
+ * which ones share a chain.
  */
 
 struct ig_senders_iter {
@@ -311,19 +397,19 @@ struct ig_senders_iter {
 static void *ig_senders_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
+	struct icmp_guard_net *ign = icmp_guard_pernet(seq_file_net(seq));
 	struct ig_senders_iter *it = seq->private;
 
 	rcu_read_lock();
-	it->now = ktime_get_coarse_boottime_ns();
-	if (*pos == 0)
-		return SEQ_START_TOKEN;
-	return *pos <= IG_RL_BUCKETS ? pos : NULL;
+	it->now = ig_now();
+	return seq_hlist_start_head_rcu(&ign->rl.all, *pos);
 }
 
 static void *ig_senders_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	++*pos;
-	return *pos <= IG_RL_BUCKETS ? pos : NULL;
+	struct icmp_guard_net *ign = icmp_guard_pernet(seq_file_net(seq));
+
+	return seq_hlist_next_rcu(v, &ign->rl.all, pos);
 }
 
 static void ig_senders_stop(struct seq_file *seq, void *v)
@@ -332,24 +418,29 @@ static void ig_senders_stop(struct seq_file *seq, void *v)
 	rcu_read_unlock();
 }
 
+/*
+ * Tokens in whole Redirects. An entry may have been charged after the
+ * reader took NOW, on another CPU: its age is then 0, not 2^64 ns.
+ */
 static int ig_senders_show(struct seq_file *seq, void *v)
 {
 	const struct icmp_guard_net *ign = icmp_guard_pernet(seq_file_net(seq));
 	struct ig_senders_iter *it = seq->private;
 	u64 cost = ig_cost_ns(READ_ONCE(ign->cfg.rate));
-	struct ig_sender *s;
+	const struct ig_sender *s;
+	u64 last;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Address LinkAddress Tokens LastSeenMs Accepted Dropped\n");
 		return 0;
 	}
-	hlist_for_each_entry_rcu(s, &ign->rl.table[*(loff_t *)v - 1], node)
-		seq_printf(seq, "%pI4 %pM %llu %llu %llu %llu\n",
-			   &s->addr, s->lladdr,
-			   div64_u64(READ_ONCE(s->tokens), cost),
-			   div_u64(it->now - READ_ONCE(s->last_ns),
-				   NSEC_PER_MSEC),
-			   READ_ONCE(s->accepted), READ_ONCE(s->dropped));
+	s = hlist_entry(v, struct ig_sender, all_node);
+	last = READ_ONCE(s->last_ns);
+	seq_printf(seq, "%pI4 %pM %llu %llu %llu %llu\n",
+		   &s->addr, s->lladdr,
+		   div64_u64(READ_ONCE(s->tokens), cost),
+		   it->now > last ? div_u64(it->now - last, NSEC_PER_MSEC) : 0,
+		   READ_ONCE(s->accepted), READ_ONCE(s->dropped));
 	return 0;
 }
 

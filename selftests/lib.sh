@@ -224,17 +224,22 @@ ig_require_module()
 
 # ---------------------------------------------------------------- knobs
 
-# Every sysctl: its default, another legal value, values out of range.
+# Every sysctl of every namespace: its default in a namespace created by the
+# tests (log is 0 outside init_net), another legal value, values out of
+# range. init_net alone also has "inherit" (netns_limits.sh tests it).
 IG_KNOBS="policy demote check_gateway check_lladdr check_new_gateway
-	  check_inner_source log rate burst global_rate global_burst max_senders"
+	  check_inner_source check_evidence evidence_ms log rate burst
+	  global_rate global_burst max_senders"
 declare -gA IG_DEFAULT=([policy]=2 [demote]=1 [check_gateway]=1
 			[check_lladdr]=1 [check_new_gateway]=1
-			[check_inner_source]=1 [log]=1 [rate]=10 [burst]=20
+			[check_inner_source]=1 [check_evidence]=1
+			[evidence_ms]=2000 [log]=0 [rate]=10 [burst]=20
 			[global_rate]=500 [global_burst]=1000
 			[max_senders]=4096)
 declare -gA IG_OTHER=([policy]=0 [demote]=0 [check_gateway]=0
 		      [check_lladdr]=0 [check_new_gateway]=0
-		      [check_inner_source]=0 [log]=0 [rate]=1000000000
+		      [check_inner_source]=0 [check_evidence]=0
+		      [evidence_ms]=60000 [log]=1 [rate]=1000000000
 		      [burst]=1000000 [global_rate]=1 [global_burst]=1
 		      [max_senders]=1048576)
 declare -gA IG_BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"

@@ -163,7 +163,7 @@ static size_t build_packet(const struct opts *o, uint8_t *buf, uint32_t src,
 	t = inner + ihl_bytes;
 	memset(t, 0, l4 + o->inner_payload);
 	if (o->inner_raw_len) {
-		/* The caller's datagram, byte for byte, as a router quotes it. */
+		/* The caller's datagram, as a router quotes it. */
 		inner_len = o->inner_raw_len;
 		memcpy(inner, o->inner_raw, inner_len);
 		goto icmp;

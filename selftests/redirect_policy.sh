@@ -249,7 +249,7 @@ log_line()
 {
 	dmesg | grep -q "icmp_guard: netns [0-9]*: dropped redirect from $R1 ($(ig_mac "$attacker" eth0)) on eth0: link-layer sender is not the gateway; new gateway $ATTACKER for $VICTIM -> $FAR"
 }
-# Logged where log=1: set it, whatever the namespace's default.
+# Outside init_net a namespace starts quiet (log=0): its owner opts in.
 ig_sysctl "$victim" log 1
 dmesg -C
 inject "$attacker" -g $ATTACKER
