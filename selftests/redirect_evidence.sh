@@ -143,16 +143,20 @@ bg()
 # a Redirect about its requests), the forger copies one of its requests
 bg "$victim" ping -i 2 -q $FAR
 ping_pid=${bg_pids[0]}
+# Each quote is used at once: a flow keeps its last four spans, and echo
+# requests are a span each.
 quote --proto icmp --icmp-type 8 --id-add 32768
 quoted wrong_id
-quote --proto icmp --icmp-type 8
-quoted echo_req
-check "r1 saw the victim's echo requests" test -n "$wrong_id" -a -n "$echo_req"
+check "r1 saw the victim's echo requests" test -n "$wrong_id"
 forge "echo request, every field but the IP ID copied" \
 	"InRedirects=1 Dropped=1 DropNoEvidence=1" "$R1" "$wrong_id"
+quote --proto icmp --icmp-type 8
+quoted echo_req
 from_r1 "r1's own Redirect about that echo request" \
 	"InRedirects=1 Accepted=1" "$R2 redirected" "$echo_req"
 # Not stopped: an attacker who sees the datagram can quote it exactly.
+quote --proto icmp --icmp-type 8
+quoted echo_req
 forge "an attacker who sees the traffic copies the IP ID too (not stopped)" \
 	"InRedirects=1 Accepted=1" "$ATTACKER redirected" "$echo_req"
 # Port stealing: on a learning switch without port security, frames from
@@ -215,10 +219,10 @@ while True:
     time.sleep(2)'
 quote --proto udp --dport 9 --id-add 32768
 quoted udp_wrong_id
-quote --proto udp --dport 9
-quoted udp_conn
 forge "connected UDP, the 4-tuple right, not the IP ID" \
 	"InRedirects=1 Dropped=1 DropNoEvidence=1" "$R1" "$udp_wrong_id"
+quote --proto udp --dport 9
+quoted udp_conn
 from_r1 "r1's own Redirect about connected UDP" \
 	"InRedirects=1 Accepted=1" "$R2 redirected" "$udp_conn"
 

@@ -3,7 +3,9 @@
 #
 # Real Redirects from a real Linux router are honoured under enforce, with
 # the victim's route to far as a plain route, a nexthop object, or inside a
-# VRF. Topology of setup_lan (lib.sh):
+# VRF, about a ping, a connected UDP socket's datagrams and a TCP
+# connection's segments: each passes every check, the egress record's (6)
+# too. Topology of setup_lan (lib.sh):
 #
 #   victim -- LAN -- r1 -- (back over the LAN) -- r2 -- far
 #
@@ -16,6 +18,36 @@ source "$(dirname "$0")/lib.sh"
 ig_require_root
 ig_require_module
 ktap_header
+
+flow_pid=""
+far_pid=""
+legit_cleanup() { kill $flow_pid $far_pid 2>/dev/null || :; }
+IG_CLEANUP_HOOK=legit_cleanup
+
+# flow udp|tcp: the victim sends far a datagram or a segment every 0.2 s,
+# from a socket bound to the VRF in vrf mode.
+flow()
+{
+	ip netns exec "$victim" python3 -c '
+import socket, sys, time
+kind, far, vrf = sys.argv[1:4]
+if kind == "udp":
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+if vrf:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, vrf.encode())
+s.connect((far, 8080))
+while True:
+    try:    # UDP: far answers port unreachable, reported here
+        s.send(b"x" * 100)
+    except OSError:
+        pass
+    time.sleep(0.2)' "$1" $FAR "${VRF_ARG#vrf }" >/dev/null 2>&1 &
+	flow_pid=$!
+}
+
+via_r2() { [ "$(victim_gw $FAR)" = "$R2 redirected" ]; }
 
 for mode in legacy nexthop vrf; do
 	ig_cleanup
@@ -36,6 +68,35 @@ for mode in legacy nexthop vrf; do
 	accepted=$(ig_delta "$victim" Accepted)
 	check "$mode: r1's Redirects counted as accepted ($accepted)" \
 		test "$accepted" -ge 1
+
+	ip netns exec "$far" python3 -c '
+import socket
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("0.0.0.0", 8080))
+l.listen()
+while True:
+    c, _ = l.accept()
+    while c.recv(65536):
+        pass' >/dev/null 2>&1 &
+	far_pid=$!
+	for kind in udp tcp; do
+		reset_victim_routes
+		ig_snap "$victim"
+		flow $kind
+		check "$mode: $kind: r1's Redirect is honoured" \
+			ig_wait_for 50 via_r2
+		kill $flow_pid
+		wait $flow_pid 2>/dev/null || :
+		flow_pid=""
+		check_eq "$mode: $kind: no Redirect dropped" 0 \
+			"$(ig_delta "$victim" Dropped)"
+		check "$mode: $kind: accepted ($(ig_delta "$victim" Accepted))" \
+			test "$(ig_delta "$victim" Accepted)" -ge 1
+	done
+	kill $far_pid
+	wait $far_pid 2>/dev/null || :
+	far_pid=""
 	check_invariants "$victim"
 done
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * udp_flood DST_IP PORT SECONDS: send 64-byte UDP datagrams to DST_IP:PORT
- * as fast as sendmmsg() allows for SECONDS, then print how many were sent.
+ * udp_flood DST_IP PORT SECONDS [connect]: send 64-byte UDP datagrams to
+ * DST_IP:PORT as fast as sendmmsg() allows for SECONDS, then print how many
+ * were sent. With "connect", from a connected socket (whose datagrams
+ * icmp_guard's egress record keeps when they leave through a gateway).
  * The benchmark's fast-path load: on a veth the receiver's softirq runs in
  * this sender's context, so its rate measures the whole receive path.
  */
@@ -28,8 +30,8 @@ int main(int argc, char **argv)
 	double secs;
 	int fd, i;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: udp_flood DST_IP PORT SECONDS\n");
+	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "connect"))) {
+		fprintf(stderr, "usage: udp_flood DST_IP PORT SECONDS [connect]\n");
 		return 1;
 	}
 	inet_pton(AF_INET, argv[1], &dst.sin_addr);
@@ -40,10 +42,16 @@ int main(int argc, char **argv)
 		perror("socket");
 		return 1;
 	}
+	if (argc == 5 && connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		perror("connect");
+		return 1;
+	}
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
-		msgs[i].msg_hdr.msg_name = &dst;
-		msgs[i].msg_hdr.msg_namelen = sizeof(dst);
+		if (argc == 4) {
+			msgs[i].msg_hdr.msg_name = &dst;
+			msgs[i].msg_hdr.msg_namelen = sizeof(dst);
+		}
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}

@@ -201,7 +201,8 @@ def report(rawfile):
     if tput:
         print("throughput in guest time (-icount: per 1e9 guest instructions,"
               " 1 vCPU): median (min..max)")
-        for m, label in (("udp", "UDP pps"), ("tcp", "TCP MB/s")):
+        for m, label in (("udp", "UDP pps"), ("tcp", "TCP MB/s"),
+                         ("udpgw", "UDP via gw pps")):
             if not any(k[1] == m for k in tput):
                 continue
             row = "  %-10s" % label
@@ -211,6 +212,20 @@ def report(rawfile):
                     row += "  %s %.1f (%.1f..%.1f)" % (c, pct(v, .5), min(v),
                                                      max(v))
             print(row)
+        # Per datagram, in guest instructions: 1e9 / pps. The send side
+        # (udpgw) pays the egress record on every datagram.
+        for m in ("udp", "udpgw"):
+            med = {c: pct(tput[(c, m)], .5) for c in ("none", "nop", "guard")
+                   if tput.get((c, m))}
+            if len(med) == 3 and all(med.values()):
+                per = {c: 1e9 / v for c, v in med.items()}
+                print("  %-10s per datagram: none %.0f, nop %.0f, guard %.0f"
+                      " instructions; guard - nop = %.0f (%.2f %%),"
+                      " guard/nop throughput = %.4f"
+                      % (m, per["none"], per["nop"], per["guard"],
+                         per["guard"] - per["nop"],
+                         100 * (per["guard"] - per["nop"]) / per["nop"],
+                         med["guard"] / med["nop"]))
     if ppss and ("udp", "guard", "none") in diffs:
         # The slowest run gives the longest path, the fastest the bound.
         print("UDP path, no module: %s pps -> %.0f ns per packet (%.0f..%.0f)"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The benchmark's floor: an IPv4 NF_INET_LOCAL_IN hook at icmp_guard's
- * priority, in every namespace, that accepts everything at once. What
- * icmp_guard costs beyond this is the cost of its own work.
+ * The benchmark's floor: IPv4 hooks where icmp_guard has its own
+ * (NF_INET_LOCAL_IN and NF_INET_POST_ROUTING, at its priorities), in every
+ * namespace, that accept everything at once. What icmp_guard costs beyond
+ * this is the cost of its own work.
  */
 
 #include <linux/module.h>
@@ -16,21 +17,29 @@ static unsigned int nop_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops nop_ops = {
-	.hook		= nop_hook,
-	.pf		= NFPROTO_IPV4,
-	.hooknum	= NF_INET_LOCAL_IN,
-	.priority	= NF_IP_PRI_FILTER - 1,
+static const struct nf_hook_ops nop_ops[] = {
+	{
+		.hook		= nop_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FILTER - 1,
+	},
+	{
+		.hook		= nop_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP_PRI_LAST,
+	},
 };
 
 static int __net_init nop_net_init(struct net *net)
 {
-	return nf_register_net_hook(net, &nop_ops);
+	return nf_register_net_hooks(net, nop_ops, ARRAY_SIZE(nop_ops));
 }
 
 static void __net_exit nop_net_pre_exit(struct net *net)
 {
-	nf_unregister_net_hook(net, &nop_ops);
+	nf_unregister_net_hooks(net, nop_ops, ARRAY_SIZE(nop_ops));
 }
 
 static struct pernet_operations nop_net_ops = {
@@ -51,4 +60,4 @@ static void __exit nop_exit(void)
 module_init(nop_init);
 module_exit(nop_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("icmp_guard benchmark: a LOCAL_IN hook that does nothing");
+MODULE_DESCRIPTION("icmp_guard benchmark: hooks that do nothing");
