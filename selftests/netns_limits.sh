@@ -28,8 +28,8 @@ source "$(dirname "$0")/lib.sh"
 BOUND=300		# max_senders_total for this test
 NNS=50
 RESOURCE="rate burst global_rate global_burst max_senders"
-POLICY="policy demote check_gateway check_lladdr check_new_gateway check_inner_source
-	check_evidence evidence_ms log"
+POLICY="policy demote check_gateway check_lladdr check_new_gateway"
+POLICY+=" check_inner_source check_evidence evidence_ms log"
 HOST_SYSCTL=/proc/sys/net/ipv4/icmp_guard
 
 ig_require_root

@@ -21,7 +21,8 @@ ktap_header
 
 flow_pid=""
 far_pid=""
-legit_cleanup() { kill $flow_pid $far_pid 2>/dev/null || :; }
+flow_log=$(mktemp)
+legit_cleanup() { kill $flow_pid $far_pid 2>/dev/null || :; rm -f "$flow_log"; }
 IG_CLEANUP_HOOK=legit_cleanup
 
 # flow udp|tcp: the victim sends far a datagram or a segment every 0.2 s,
@@ -38,12 +39,13 @@ else:
 if vrf:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, vrf.encode())
 s.connect((far, 8080))
+print("connected", flush=True)
 while True:
     try:    # UDP: far answers port unreachable, reported here
         s.send(b"x" * 100)
-    except OSError:
-        pass
-    time.sleep(0.2)' "$1" $FAR "${VRF_ARG#vrf }" >/dev/null 2>&1 &
+    except OSError as e:
+        print(e, flush=True)
+    time.sleep(0.2)' "$1" $FAR "${VRF_ARG#vrf }" >"$flow_log" 2>&1 &
 	flow_pid=$!
 }
 
@@ -86,8 +88,9 @@ while True:
 		flow $kind
 		check "$mode: $kind: r1's Redirect is honoured" \
 			ig_wait_for 50 via_r2
-		kill $flow_pid
+		kill $flow_pid 2>/dev/null || :
 		wait $flow_pid 2>/dev/null || :
+		sort "$flow_log" | uniq -c | sed "s/^/# $mode: $kind: /"
 		flow_pid=""
 		check_eq "$mode: $kind: no Redirect dropped" 0 \
 			"$(ig_delta "$victim" Dropped)"
