@@ -284,7 +284,9 @@ check "export: counters are _total, the gauge is not" \
 	grep -qx "icmp_guard_senders{netns=\"$dst\"} 1" "$prom"
 tool e1 -n "$dst" export --prometheus "$tmp/one.prom"
 check "export -n: dst alone" $CHECK prom "$tmp/one.prom" "$dst" "$tmp/dst.proc"
-check_eq "export -n: 19 samples, all of dst" 19 \
+# One sample per line of the stats file: the counters and the gauge.
+nstats=$(wc -l <"$tmp/dst.proc")
+check_eq "export -n: $nstats samples, all of dst" "$nstats" \
 	"$(grep -c "^icmp_guard_[a-z_]*{netns=\"$dst\"} " "$tmp/one.prom")"
 
 # A name with a double quote and a backslash, escaped in JSON and labels.
@@ -422,7 +424,7 @@ malformed()
 		ktap_result 1 "$what"
 	fi
 }
-malformed "a line with no value" "line 20: not 'Name Value'" \
+malformed "a line with no value" "line $((nstats + 1)): not 'Name Value'" \
 	"$stats${nl}Bogus$nl"
 malformed "a value that is no number" "line 1: not 'Name Value'" \
 	"${stats/InRedirects /InRedirects 1x}$nl"
