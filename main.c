@@ -690,24 +690,23 @@ static const struct nf_hook_ops icmp_guard_ops[] = {
  */
 static void icmp_guard_cfg_init(struct net *net, struct icmp_guard_cfg *cfg)
 {
-	const struct icmp_guard_cfg *host;
+	const int *host;
+	int *knob;
+	size_t i;
 
 	*cfg = icmp_guard_default_cfg;
 	if (net_eq(net, &init_net))
 		return;
 	if (READ_ONCE(icmp_guard_inherit)) {
-		host = &icmp_guard_pernet(&init_net)->cfg;
-		cfg->policy = READ_ONCE(host->policy);
-		cfg->demote = READ_ONCE(host->demote);
-		cfg->check_gateway = READ_ONCE(host->check_gateway);
-		cfg->check_lladdr = READ_ONCE(host->check_lladdr);
-		cfg->check_new_gateway = READ_ONCE(host->check_new_gateway);
-		cfg->check_inner_source = READ_ONCE(host->check_inner_source);
-		cfg->rate = READ_ONCE(host->rate);
-		cfg->burst = READ_ONCE(host->burst);
-		cfg->global_rate = READ_ONCE(host->global_rate);
-		cfg->global_burst = READ_ONCE(host->global_burst);
-		cfg->max_senders = READ_ONCE(host->max_senders);
+		/*
+		 * Every knob is an int (the sysctl table says so): copy them
+		 * all, so that a knob added later cannot be forgotten here.
+		 */
+		BUILD_BUG_ON(sizeof(*cfg) % sizeof(int));
+		host = (const int *)&icmp_guard_pernet(&init_net)->cfg;
+		knob = (int *)cfg;
+		for (i = 0; i < sizeof(*cfg) / sizeof(int); i++)
+			knob[i] = READ_ONCE(host[i]);
 	}
 	cfg->log = 0;
 }

@@ -22,7 +22,23 @@ ktap_header
 flow_pid=""
 far_pid=""
 flow_log=$(mktemp)
-legit_cleanup() { kill $flow_pid $far_pid 2>/dev/null || :; rm -f "$flow_log"; }
+# r1 backs off after each Redirect to a host (20 ms << n) and goes silent
+# for 20 s after 9 of them (net.ipv4.route.redirect_*, global): the ping,
+# UDP and TCP phases of a mode would use them up. Let r1 send one per
+# forwarded packet here; TCP may drop one that arrives while its socket is
+# busy (LockDroppedIcmps), and the next is then applied.
+rt_sysctl=/proc/sys/net/ipv4/route
+read -r old_number <"$rt_sysctl/redirect_number"
+read -r old_load <"$rt_sysctl/redirect_load"
+echo 1000000 >"$rt_sysctl/redirect_number"
+echo 0 >"$rt_sysctl/redirect_load"
+legit_cleanup()
+{
+	kill $flow_pid $far_pid 2>/dev/null || :
+	rm -f "$flow_log"
+	echo "$old_number" >"$rt_sysctl/redirect_number"
+	echo "$old_load" >"$rt_sysctl/redirect_load"
+}
 IG_CLEANUP_HOOK=legit_cleanup
 
 # flow udp|tcp: the victim sends far a datagram or a segment every 0.2 s,
