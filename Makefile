@@ -60,6 +60,45 @@ install-tool: tool
 	install -D -m 0644 tools/icmp-guard.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/icmp-guard.8
 
+# The version lives in main.c (MODULE_VERSION), dkms.conf
+# (PACKAGE_VERSION) and debian/changelog, each where its tool reads it:
+# version-check fails unless they agree (debian/rules and check-packages
+# run it).
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");$$/\1/p' main.c)
+
+version-check:
+	@d=$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf); \
+	c=$$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog); \
+	if [ -z "$(VERSION)" ] || [ "$(VERSION)" != "$$d" ] || \
+	   [ "$(VERSION)" != "$$c" ]; then \
+		echo "version-check: main.c says '$(VERSION)', dkms.conf" \
+			"'$$d', debian/changelog '$$c': they must agree" >&2; \
+		exit 1; \
+	fi
+
+# The module's sources as DKMS wants them, in
+# $(DESTDIR)/usr/src/icmp-guard-VERSION: what icmp-guard-dkms ships.
+DKMS_SRC = $(DESTDIR)/usr/src/icmp-guard-$(VERSION)
+
+install-dkms-src: version-check
+	install -d $(DKMS_SRC)/compat/probes
+	install -m 0644 dkms.conf Kbuild $(SOURCES) $(DKMS_SRC)/
+	install -m 0644 compat/compat.h $(DKMS_SRC)/compat/
+	install -m 0755 compat/gen-compat $(DKMS_SRC)/compat/
+	install -m 0644 compat/probes/probe.h compat/probes/*.c \
+		$(DKMS_SRC)/compat/probes/
+
+# The Debian packages, icmp-guard-dkms and icmp-guard-tools, in .build/deb/,
+# built from a copy of the tracked files (with their uncommitted changes):
+# dpkg-buildpackage writes beside the tree it builds, and cleans it.
+DEB_DIR := .build/deb
+
+deb: version-check
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	git ls-files -z | tar --null -T - -cf - | tar -C $(DEB_DIR)/src -xf -
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+
 deps:
 	scripts/install-deps
 
@@ -109,4 +148,4 @@ bench:
 	scripts/bench
 
 .PHONY: all module clean install deps style sparse check check-debug demo \
-	bench tool tool-lint install-tool
+	bench tool tool-lint install-tool version-check install-dkms-src deb
