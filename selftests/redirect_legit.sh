@@ -98,6 +98,12 @@ while True:
     while c.recv(65536):
         pass' >/dev/null 2>&1 &
 	far_pid=$!
+	# On veths the whole trip (victim, bridge, r1, its Redirect, back)
+	# runs in the softirq of the victim's own send: TCP would find its
+	# socket still locked by that send and drop the Redirect
+	# (LockDroppedIcmps), every time. A real link is not that fast: r1's
+	# Redirects leave 10 ms late, after the send returned.
+	ip netns exec "$r1" tc qdisc add dev eth0 root netem delay 10ms
 	for kind in udp tcp; do
 		reset_victim_routes
 		ig_snap "$victim"
