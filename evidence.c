@@ -10,8 +10,9 @@
  * number, are values it does not know. The record keeps, per flow (source,
  * destination, protocol, gateway, output device, ports or echo identifier),
  * the last few spans of IP IDs and sequence numbers sent, with the time of
- * each. A flow's key is a siphash under a secret of the namespace, so the
+ * each. A flow's tag is an hsiphash under a secret of the namespace, so the
  * slots a flow takes are not predictable, and namespaces never share one.
+ * The tag only finds the flow: what a forger must guess is the ID.
  *
  * Only datagrams a forger cannot make the host send are recorded (see
  * ig_ev_out() in main.c): TCP from a full socket of a live connection, UDP
@@ -51,6 +52,16 @@
 /* A TCP span's sequence range may grow by at most this much. */
 #define IG_EV_MAX_SEQ	BIT(24)
 
+/*
+ * A packet may extend a span whose newest packet is at most this old (a
+ * constant, so the output path converts no time unit); a span matches
+ * while its newest packet is younger than evidence_ms.
+ */
+#define IG_EV_MERGE	HZ
+
+/* The largest flow key, in u64 words: struct ig_ev4_key. */
+#define IG_EV_KEY_WORDS	3
+
 struct ig_ev_span {
 	u64 stamp;		/* jiffies64 of its newest datagram */
 	u32 seq_lo;
@@ -77,6 +88,19 @@ MODULE_PARM_DESC(evidence_flows,
 		 "Flows in each namespace's egress record, 16 to 65536 (default 512)");
 
 static unsigned int ig_ev_buckets __read_mostly;
+
+/*
+ * The last flow each CPU recorded and its tag: a sending socket's packets
+ * come one after another, and comparing three words is cheaper than
+ * hashing them again. Used with BHs off, cleared when its namespace goes.
+ */
+struct ig_ev_cache {
+	const struct icmp_guard_net *ign;
+	u64 key[IG_EV_KEY_WORDS];
+	u64 tag;
+};
+
+static DEFINE_PER_CPU(struct ig_ev_cache, ig_ev_cache);
 
 size_t icmp_guard_ev_bytes(void)
 {
@@ -110,26 +134,55 @@ int icmp_guard_ev_init(struct icmp_guard_net *ign)
 	return 0;
 }
 
+/* No packet of the namespace is on its way any more (see main.c). */
 void icmp_guard_ev_exit(struct icmp_guard_net *ign)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ig_ev_cache *c = per_cpu_ptr(&ig_ev_cache, cpu);
+
+		if (c->ign == ign)
+			c->ign = NULL;
+	}
 	kvfree(ign->ev.buckets);
 }
 
-/* Never 0, which marks a free slot. */
 /*
  * K is a family's flow key (struct ig_ev4_key for IPv4), zero-padded to a
- * multiple of 8 bytes. Never 0, which marks a free slot.
+ * multiple of 8 bytes. The bucket is the tag's low bits; bit 32 keeps a
+ * tag from being 0, which marks a free slot.
  */
 static u64 ig_ev_tag(const struct icmp_guard_net *ign, const void *k,
 		     size_t klen)
 {
-	return siphash(k, klen, &ign->ev.key) | 1;
+	return hsiphash(k, klen, &ign->ev.key) | BIT_ULL(32);
+}
+
+/* With BHs off: the CPU's cached tag for K, or a new one cached. */
+static u64 ig_ev_tag_cached(const struct icmp_guard_net *ign,
+			    const u64 *k, size_t klen)
+{
+	struct ig_ev_cache *c = this_cpu_ptr(&ig_ev_cache);
+	size_t i, n = klen / sizeof(u64);
+
+	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(c->key));
+	if (c->ign == ign) {
+		for (i = 0; i < n && c->key[i] == k[i]; i++)
+			;
+		if (i == n)
+			return c->tag;
+	}
+	c->ign = ign;
+	memcpy(c->key, k, klen);
+	c->tag = ig_ev_tag(ign, k, klen);
+	return c->tag;
 }
 
 static struct ig_ev_bucket *ig_ev_bucket(const struct icmp_guard_net *ign,
 					 u64 tag)
 {
-	return &ign->ev.buckets[(tag >> 32) & (ig_ev_buckets - 1)];
+	return &ign->ev.buckets[tag & (ig_ev_buckets - 1)];
 }
 
 static bool ig_ev_fresh(u64 stamp, u64 now, unsigned long window)
@@ -157,21 +210,25 @@ static bool ig_ev_extends(const struct ig_ev_span *s, u16 id, u16 nid,
 
 /*
  * Record one datagram (a GSO packet: NID IDs from ID, NSEQ sequence values
- * from SEQ) sent on flow K; MERGE if it may extend the flow's newest span
- * (see ig_ev_extends()), which must be younger than WINDOW. Runs for every such datagram on the output
- * path, in process or softirq context.
+ * from SEQ) sent on flow K (KLEN bytes, at most IG_EV_KEY_WORDS words);
+ * MERGE if it may extend the flow's newest span (see ig_ev_extends()).
+ * Runs for every such datagram on the output path, in process or softirq
+ * context.
  */
 void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
 			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
-			  bool merge, unsigned long window)
+			  bool merge)
 {
-	u64 tag = ig_ev_tag(ign, k, klen), now = get_jiffies_64();
-	struct ig_ev_bucket *b = ig_ev_bucket(ign, tag);
+	u64 tag, now = get_jiffies_64();
 	struct ig_ev_flow *f, *victim = NULL;
+	struct ig_ev_bucket *b;
 	struct ig_ev_span *s;
 	int i;
 
-	spin_lock_bh(&b->lock);
+	local_bh_disable();
+	tag = ig_ev_tag_cached(ign, k, klen);
+	b = ig_ev_bucket(ign, tag);
+	spin_lock(&b->lock);
 	for (i = 0; i < IG_EV_WAYS; i++) {
 		f = &b->flow[i];
 		if (f->tag == tag)
@@ -184,7 +241,7 @@ void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
 	f->tag = tag;
 found:
 	s = &f->span[f->head];
-	if (ig_ev_fresh(s->stamp, now, window) &&
+	if (ig_ev_fresh(s->stamp, now, IG_EV_MERGE) &&
 	    ig_ev_extends(s, id, nid, seq, nseq, merge)) {
 		s->id_n += nid;
 		s->seq_n = max(s->seq_n, seq - s->seq_lo + nseq);
@@ -198,7 +255,8 @@ found:
 	}
 	s->stamp = now;
 	f->last = now;
-	spin_unlock_bh(&b->lock);
+	spin_unlock(&b->lock);
+	local_bh_enable();
 }
 
 /*

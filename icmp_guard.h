@@ -126,11 +126,14 @@ struct ig_rl {
 struct ig_ev_bucket;
 
 struct ig_ev {
-	siphash_key_t key;
+	hsiphash_key_t key;
 	struct ig_ev_bucket *buckets;
 };
 
-/* An IPv4 flow as the egress record keys it; zero the padding. */
+/*
+ * An IPv4 flow as the egress record keys it; zero the padding. Read as u64
+ * words (evidence.c), hence the alignment.
+ */
 struct ig_ev4_key {
 	__be32 saddr;
 	__be32 daddr;
@@ -140,7 +143,7 @@ struct ig_ev4_key {
 	__be16 dport;
 	u8 proto;
 	u8 pad[3];
-};
+} __aligned(8);
 
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
@@ -188,7 +191,7 @@ int icmp_guard_ev_init(struct icmp_guard_net *ign);
 void icmp_guard_ev_exit(struct icmp_guard_net *ign);
 void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
 			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
-			  bool merge, unsigned long window);
+			  bool merge);
 bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 			 size_t klen, u16 id, u32 seq, unsigned long window);
 

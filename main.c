@@ -552,14 +552,46 @@ static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
  * echo requests. A GSO packet stands for all its segments: each gets the
  * next ID, and TCP's the next MSS of sequence space.
  */
-static noinline void ig_out(struct sk_buff *skb,
+/*
+ * Is this a datagram to record? Inline in the hook, so that the others
+ * (unconnected UDP, on-link destinations, ...) cost a few loads and no
+ * call; the route when it is.
+ */
+static __always_inline const struct rtable *
+ig_out_wanted(const struct sk_buff *skb)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+	const struct sock *sk = skb->sk;
+	const struct rtable *rt;
+
+	switch (ip_hdr(skb)->protocol) {
+	case IPPROTO_TCP:
+		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
+		    !((1 << sk->sk_state) & IG_TCPF_LIVE))
+			return NULL;
+		break;
+	case IPPROTO_UDP:
+		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP ||
+		    sk->sk_state != TCP_ESTABLISHED)
+			return NULL;
+		break;
+	case IPPROTO_ICMP:
+		break;
+	default:
+		return NULL;
+	}
+	/* Through a gateway, not into an IPsec transform. */
+	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET)
+		return NULL;
+	rt = container_of(dst, struct rtable, dst);
+	return rt->rt_gw_family == AF_INET ? rt : NULL;
+}
+
+static noinline void ig_out(struct sk_buff *skb, const struct rtable *rt,
 			    const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	const struct dst_entry *dst = skb_dst(skb);
-	struct sock *sk = skb->sk;
 	struct icmp_guard_net *ign;
-	const struct rtable *rt;
 	struct ig_ev4_key k;
 	unsigned int thoff;
 	u32 seq, nseq = 1;
@@ -568,28 +600,6 @@ static noinline void ig_out(struct sk_buff *skb,
 	const u8 *l4;
 	int policy;
 
-	switch (iph->protocol) {
-	case IPPROTO_TCP:
-		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
-		    !((1 << sk->sk_state) & IG_TCPF_LIVE))
-			return;
-		break;
-	case IPPROTO_UDP:
-		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP ||
-		    sk->sk_state != TCP_ESTABLISHED)
-			return;
-		break;
-	case IPPROTO_ICMP:
-		break;
-	default:
-		return;
-	}
-	/* Through a gateway, not into an IPsec transform. */
-	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET)
-		return;
-	rt = container_of(dst, struct rtable, dst);
-	if (rt->rt_gw_family != AF_INET)
-		return;
 	ign = icmp_guard_pernet(state->net);
 	policy = READ_ONCE(ign->cfg.policy);
 	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
@@ -606,7 +616,7 @@ static noinline void ig_out(struct sk_buff *skb,
 	k.saddr = iph->saddr;
 	k.daddr = iph->daddr;
 	k.gw = rt->rt_gw4;
-	k.ifindex = dst->dev->ifindex;
+	k.ifindex = rt->dst.dev->ifindex;
 	k.proto = iph->protocol;
 	switch (iph->protocol) {
 	case IPPROTO_TCP: {
@@ -638,16 +648,20 @@ static noinline void ig_out(struct sk_buff *skb,
 	icmp_guard_ev_record(ign, &k, sizeof(k), ntohs(iph->id),
 			     skb_is_gso(skb) ?
 			     max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1,
-			     seq, nseq, merge,
-			     msecs_to_jiffies(READ_ONCE(ign->cfg.evidence_ms)));
+			     seq, nseq, merge);
 }
 
 static unsigned int icmp_guard_out_hook(void *priv, struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
+	const struct rtable *rt;
+
 	/* Forwarded traffic has no socket: one load and compare for it. */
-	if (skb->sk)
-		ig_out(skb, state);
+	if (skb->sk) {
+		rt = ig_out_wanted(skb);
+		if (rt)
+			ig_out(skb, rt, state);
+	}
 	return NF_ACCEPT;
 }
 
