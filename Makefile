@@ -10,7 +10,9 @@ KSRC ?= /usr/src/linux-source-6.1
 CHECKPATCH ?= $(KSRC)/scripts/checkpatch.pl
 PWD := $(shell pwd)
 
-SOURCES := main.c ctl.c ratelimiter.c icmp_guard.h
+# The module's sources, for DKMS: every .c and .h of the top directory (the
+# object list is Kbuild's), not the .mod.c a build leaves.
+SOURCES := $(filter-out %.mod.c,$(wildcard *.c)) icmp_guard.h
 COMPAT_SOURCES := compat/compat.h compat/probes/probe.h \
 	$(wildcard compat/probes/*.c)
 
