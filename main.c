@@ -283,6 +283,37 @@ static int ig_check_inner_source(const struct ig_redirect *r)
 }
 
 /*
+ * The flow and "sequence" of a datagram from the first 8 bytes of its
+ * transport header, the same for the egress record's feed and for check
+ * 6, so that both sides key a datagram alike: TCP's ports and sequence
+ * number, UDP's ports, an echo request's identifier, and as its sequence
+ * its echo sequence number and checksum. False for anything else.
+ */
+static bool ig_ev4_l4(const u8 *l4, struct ig_ev4_key *k, u32 *seq)
+{
+	switch (k->proto) {
+	case IPPROTO_TCP:
+		*seq = get_unaligned_be32(l4 + 4);
+		break;
+	case IPPROTO_UDP:
+		*seq = 0;
+		break;
+	case IPPROTO_ICMP:
+		if (l4[0] != ICMP_ECHO || l4[1] != 0)
+			return false;
+		k->sport = get_unaligned((__be16 *)(l4 + 4));
+		*seq = get_unaligned_be16(l4 + 6) << 16 |
+		       get_unaligned_be16(l4 + 2);
+		return true;
+	default:
+		return false;
+	}
+	k->sport = get_unaligned((__be16 *)l4);
+	k->dport = get_unaligned((__be16 *)(l4 + 2));
+	return true;
+}
+
+/*
  * Check 6: the embedded datagram is one this host sent through this gateway,
  * out of this device, within evidence_ms (see evidence.c for the record).
  * Only what a forger cannot make this host send counts: TCP and connected
@@ -314,27 +345,8 @@ static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
 				r->inner.ihl * 4, sizeof(_l4), _l4);
 	if (!l4)
 		return IG_DROP_MALFORMED;
-	switch (r->inner.protocol) {
-	case IPPROTO_TCP:
-		k.sport = get_unaligned((__be16 *)l4);
-		k.dport = get_unaligned((__be16 *)(l4 + 2));
-		seq = get_unaligned_be32(l4 + 4);
-		break;
-	case IPPROTO_UDP:
-		k.sport = get_unaligned((__be16 *)l4);
-		k.dport = get_unaligned((__be16 *)(l4 + 2));
-		seq = 0;
-		break;
-	case IPPROTO_ICMP:
-		if (l4[0] != ICMP_ECHO || l4[1] != 0)
-			return IG_DROP_INNER_PROTO;
-		k.sport = get_unaligned((__be16 *)(l4 + 4));
-		seq = get_unaligned_be16(l4 + 6) << 16 |
-		      get_unaligned_be16(l4 + 2);
-		break;
-	default:
+	if (!ig_ev4_l4(l4, &k, &seq))
 		return IG_DROP_INNER_PROTO;
-	}
 	if (!icmp_guard_ev_match(r->ign, &k, sizeof(k), ntohs(r->inner.id),
 				 seq, window))
 		return IG_DROP_NO_EVIDENCE;
@@ -595,7 +607,7 @@ static noinline void ig_out(struct sk_buff *skb, const struct rtable *rt,
 	struct ig_ev4_key k;
 	unsigned int thoff;
 	u32 seq, nseq = 1;
-	bool merge = true;
+	bool merge;
 	u8 _l4[20];
 	const u8 *l4;
 	int policy;
@@ -618,33 +630,19 @@ static noinline void ig_out(struct sk_buff *skb, const struct rtable *rt,
 	k.gw = rt->rt_gw4;
 	k.ifindex = rt->dst.dev->ifindex;
 	k.proto = iph->protocol;
-	switch (iph->protocol) {
-	case IPPROTO_TCP: {
+	if (!ig_ev4_l4(l4, &k, &seq))
+		return;
+	if (k.proto == IPPROTO_TCP) {
 		const struct tcphdr *th = (const struct tcphdr *)l4;
 		unsigned int hl = th->doff * 4;
 
+		/* The sequence space it takes: its payload, SYN and FIN. */
 		if (hl < sizeof(*th) || thoff + hl > skb->len)
 			return;
-		k.sport = th->source;
-		k.dport = th->dest;
-		seq = ntohl(th->seq);
 		nseq = max(skb->len - thoff - hl + th->syn + th->fin, 1U);
-		break;
 	}
-	case IPPROTO_UDP:
-		k.sport = get_unaligned((__be16 *)l4);
-		k.dport = get_unaligned((__be16 *)(l4 + 2));
-		seq = 0;
-		break;
-	default:	/* IPPROTO_ICMP */
-		if (l4[0] != ICMP_ECHO || l4[1] != 0)
-			return;
-		k.sport = get_unaligned((__be16 *)(l4 + 4));
-		seq = get_unaligned_be16(l4 + 6) << 16 |
-		      get_unaligned_be16(l4 + 2);
-		merge = false;
-		break;
-	}
+	/* Echo requests do not merge: each is a span of its own. */
+	merge = k.proto != IPPROTO_ICMP;
 	icmp_guard_ev_record(ign, &k, sizeof(k), ntohs(iph->id),
 			     skb_is_gso(skb) ?
 			     max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1,
