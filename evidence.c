@@ -15,7 +15,7 @@
  * The tag only finds the flow: what a forger must guess is the ID.
  *
  * Only datagrams a forger cannot make the host send are recorded (see
- * ig_ev_out() in main.c): TCP from a full socket of a live connection, UDP
+ * ig_out_wanted() in main.c): TCP from a full socket of a live connection, UDP
  * from a connected socket, ICMP echo requests. Replies the host makes to
  * anyone who asks (echo replies, TCP resets, a server's UDP answers) are
  * never evidence, whatever their fields.

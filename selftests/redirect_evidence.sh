@@ -139,6 +139,22 @@ bg()
 	bg_pids+=($!)
 }
 
+# UDP_SENDER FAR PORT SIZE GSO: a connected UDP socket sends SIZE bytes to
+# FAR:PORT every 2 s, as one UDP GSO skb of GSO-byte segments if GSO > 0.
+UDP_SENDER='
+import socket, sys, time
+far, port, size, gso = sys.argv[1], *map(int, sys.argv[2:5])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if gso:
+    s.setsockopt(socket.SOL_UDP, 103, gso)	# UDP_SEGMENT
+s.connect((far, port))
+while True:
+    try:    # far answers port unreachable: the error is reported here
+        s.send(b"u" * size)
+    except OSError:
+        pass
+    time.sleep(2)'
+
 # ---- echo requests: a ping runs (its raw socket is what makes Linux apply
 # a Redirect about its requests), the forger copies one of its requests
 bg "$victim" ping -i 2 -q $FAR
@@ -206,17 +222,7 @@ forge "induced answer of an unconnected UDP socket, copied exactly" \
 	"InRedirects=1 Dropped=1 DropNoEvidence=1" "$R1" "$udp_server"
 
 # ---- UDP of a connected socket: the forger has the 4-tuple right
-bg "$victim" python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.connect(("'$FAR'", 9))
-
-while True:
-    try:    # far answers port unreachable: the error is reported here
-        s.send(b"x" * 64)
-    except OSError:
-        pass
-    time.sleep(2)'
+bg "$victim" python3 -c "$UDP_SENDER" $FAR 9 64 0
 quote --proto udp --dport 9 --id-add 32768
 quoted udp_wrong_id
 forge "connected UDP, the 4-tuple right, not the IP ID" \
@@ -228,17 +234,7 @@ from_r1 "r1's own Redirect about connected UDP" \
 
 # UDP GSO: one skb of 4 segments of 500 bytes leaves the victim. The
 # gateway may quote any segment; each has the next IP ID.
-bg "$victim" python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_UDP, 103, 500)	# UDP_SEGMENT
-s.connect(("'$FAR'", 19))
-while True:
-    try:
-        s.send(b"g" * 2000)
-    except OSError:
-        pass
-    time.sleep(2)'
+bg "$victim" python3 -c "$UDP_SENDER" $FAR 19 2000 500
 quote --proto udp --dport 19 --id-add 3
 quoted gso_seg3
 check "the gateway saw one UDP GSO packet of 2028 bytes" \
