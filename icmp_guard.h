@@ -57,7 +57,10 @@ struct ig_sender;
 	C(DROP_NO_EVIDENCE,	"DropNoEvidence",			\
 	  "embedded datagram was not sent via this gateway recently")	\
 	C(DROP_BLOCKED,		"DropBlocked",		"policy is block") \
-	C(MONITOR_WOULD_DROP,	"MonitorWouldDrop",	"")
+	C(MONITOR_WOULD_DROP,	"MonitorWouldDrop",	"")		\
+	C(DROP_NO_MEMORY,	"DropNoMemory",				\
+	  "no memory for the sender's entry")				\
+	C(IGNORED_NO_ACCEPT,	"IgnoredNoAccept",	"")
 
 #define IG_COUNTER_ENUM(id, name, why) IG_##id,
 enum icmp_guard_counter {

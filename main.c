@@ -443,6 +443,7 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 {
 	struct icmp_guard_net *ign = icmp_guard_pernet(net);
 	struct icmp_guard_cfg cfg;
+	struct in_device *in_dev;
 	struct ig_redirect r;
 	u64 mask = IG_BIT(IN_REDIRECTS);
 	int sdif, reason;
@@ -462,6 +463,18 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 		icmp_guard_count(ign, mask | IG_BIT(DROPPED) |
 				 IG_BIT(DROP_BLOCKED));
 		return NF_DROP;
+	}
+	/*
+	 * Linux ignores Redirects received on this device (accept_redirects,
+	 * as __ip_do_redirect() reads it, on skb->dev: a VRF's master): pass
+	 * them untouched, unjudged and uncharged, so that they cost nothing
+	 * and spend no sender's tokens, counted as accepted and as ignored.
+	 */
+	in_dev = __in_dev_get_rcu(skb->dev);
+	if (!in_dev || !IN_DEV_RX_REDIRECTS(in_dev)) {
+		icmp_guard_count(ign, mask | IG_BIT(ACCEPTED) |
+				 IG_BIT(IGNORED_NO_ACCEPT));
+		return NF_ACCEPT;
 	}
 
 	cfg.demote = READ_ONCE(ign->cfg.demote);

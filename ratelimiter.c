@@ -211,7 +211,8 @@ int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
 	cap = ig_sender_cap(ign, cost);
 	s = ig_sender_get(ign, addr, lladdr, now, cap);
 	if (IS_ERR(s))
-		return IG_DROP_SENDERS_FULL;
+		return PTR_ERR(s) == -ENOMEM ? IG_DROP_NO_MEMORY :
+					       IG_DROP_SENDERS_FULL;
 	*sender = s;
 
 	spin_lock(&s->lock);

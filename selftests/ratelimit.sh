@@ -37,11 +37,11 @@ senders_zero()
 	[ "$(ig_stat "$victim" Senders)" -eq 0 ]
 }
 
-# ---- burst, then the rate. Linux itself ignores Redirects meanwhile, so
-# that r1 stays the victim's gateway and every one of them passes the
-# guard's checks: only the limiter refuses any.
-ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.accept_redirects=0
-ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth0.accept_redirects=0
+# ---- burst, then the rate. The first Redirect makes r2 the victim's
+# gateway for far: check 2 off, so that every one of them passes the
+# guard's checks and only the limiter refuses any. (With accept_redirects
+# off, the guard would pass them all unjudged: redirect_ignored.sh.)
+ig_sysctl "$victim" check_gateway 0
 ig_sysctl "$victim" rate 1
 ig_sysctl "$victim" burst 5
 sleep 5.2	# any bucket of r1's is full again
@@ -101,8 +101,7 @@ inject "$attacker" -g $ATTACKER -n 1000
 check "flood of 1000 spoofed Redirects: all but the attacker's burst of 50 rate-limited" \
 	between 900 950 "$(ig_delta "$victim" DropRateLimited)"
 check_eq "none of them accepted" 0 "$(ig_delta "$victim" Accepted)"
-ip netns exec "$victim" sysctl -qw net.ipv4.conf.all.accept_redirects=1
-ip netns exec "$victim" sysctl -qw net.ipv4.conf.eth0.accept_redirects=1
+ig_sysctl "$victim" check_gateway 1
 ig_snap "$victim"
 reset_victim_routes
 inject "$r1"
