@@ -186,6 +186,12 @@ static int ig_l3mdev_table(const struct net_device *dev)
  * IPTOS_RT_MASK do so again in the lookup, as for their own key); the
  * receiving device's VRF, if any, selects the table. ANYSRC lets
  * the lookup proceed for a foreign inner source, which check 5 judges.
+ *
+ * The lookup is the one Linux's own Redirect path makes
+ * (__ip_route_output_key(), no IPsec policy lookup): through
+ * ip_route_output_key() a forged Redirect could make the kernel ask the
+ * key manager for a security association (ACQUIRE), and with larval_drop
+ * a blackhole route on lo would refuse a real Redirect.
  */
 static int ig_check_gateway(const struct ig_redirect *r)
 {
@@ -199,7 +205,7 @@ static int ig_check_gateway(const struct ig_redirect *r)
 			   r->inner.protocol, FLOWI_FLAG_ANYSRC,
 			   r->inner.daddr, r->inner.saddr, 0, 0,
 			   sock_net_uid(r->net, NULL));
-	rt = ip_route_output_key(r->net, &fl4);
+	rt = __ip_route_output_key(r->net, &fl4);
 	if (IS_ERR(rt))
 		return IG_DROP_NOT_GATEWAY;
 	if (rt->rt_gw_family != AF_INET || rt->rt_gw4 != r->saddr)
