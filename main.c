@@ -136,6 +136,7 @@ struct ig_redirect {
 	struct iphdr inner;	/* embedded header, fixed part */
 	u8 src_mac[ETH_ALEN];
 	bool has_mac;
+	bool evidence_ok;	/* check 6 already matched */
 };
 
 /*
@@ -186,6 +187,13 @@ static int ig_l3mdev_table(const struct net_device *dev)
  * IPTOS_RT_MASK do so again in the lookup, as for their own key); the
  * receiving device's VRF, if any, selects the table. ANYSRC lets
  * the lookup proceed for a foreign inner source, which check 5 judges.
+ *
+ * It is a guess at the sending socket's flow: it has no mark, no bound
+ * device, no uid and no ports, so policy routing on those, a socket bound
+ * to one of two default routes and multipath hashed on ports can make it
+ * name another gateway than the one the datagram really left through.
+ * ig_judge() therefore lets the egress record, which holds the gateway and
+ * device the datagram really took, overrule its refusal.
  *
  * The lookup is the one Linux's own Redirect path makes
  * (__ip_route_output_key(), no IPsec policy lookup): through
@@ -363,12 +371,19 @@ static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
  * Run the checks in order; return the first drop reason, or 0. The rate
  * limiter comes after the cheap well-formedness checks and before the
  * route and neighbour lookups, so a flood costs little.
+ *
+ * Check 2's route lookup guesses the sending socket's flow; when check 6 is
+ * on, the egress record knows the gateway and the device the datagram
+ * really left through, and a match there overrules check 2's refusal (see
+ * ig_check_gateway()). The Redirect is then refused with check 2's reason
+ * when the record does not prove the sender is the gateway either.
  */
 static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 		    const struct icmp_guard_cfg *cfg)
 {
 	static const u8 no_mac[ETH_ALEN];
-	int ret;
+	unsigned long window = msecs_to_jiffies(cfg->evidence_ms);
+	int ret, gw_ret = 0;
 
 	ret = ig_check_wellformed(skb, r);
 	if (ret)
@@ -379,14 +394,19 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 	if (ret)
 		return ret;
 	if (cfg->check_gateway) {
-		ret = ig_check_gateway(r);
-		if (ret)
-			return ret;
+		gw_ret = ig_check_gateway(r);
+		if (gw_ret && !cfg->check_evidence)
+			return gw_ret;
 	}
 	if (cfg->check_lladdr) {
 		ret = ig_check_lladdr(r);
 		if (ret)
-			return ret;
+			return gw_ret ? : ret;
+	}
+	if (gw_ret) {
+		if (ig_check_evidence(skb, r, window))
+			return gw_ret;
+		r->evidence_ok = true;
 	}
 	if (cfg->check_new_gateway) {
 		ret = ig_check_new_gateway(r);
@@ -398,9 +418,8 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_evidence)
-		return ig_check_evidence(skb, r,
-					 msecs_to_jiffies(cfg->evidence_ms));
+	if (cfg->check_evidence && !r->evidence_ok)
+		return ig_check_evidence(skb, r, window);
 	return 0;
 }
 
@@ -500,6 +519,7 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
 	r.new_gw = 0;
 	r.inner.saddr = 0;
 	r.inner.daddr = 0;
+	r.evidence_ok = false;
 	/* In a VRF, skb->dev is the master; judge the real port. */
 	sdif = inet_sdif(skb);
 	r.dev = sdif ? dev_get_by_index_rcu(net, sdif) : in;
