@@ -124,6 +124,9 @@ void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
  * The Redirect pipeline
  */
 
+/* A check that had nothing to compare: neither a pass nor a refusal. */
+#define IG_SKIPPED (-1)
+
 /* What the checks need of one Redirect, read once from the skb. */
 struct ig_redirect {
 	struct net *net;
@@ -225,24 +228,53 @@ static int ig_check_gateway(const struct ig_redirect *r)
 }
 
 /*
- * Check 3: the frame's source MAC is the one this host has resolved for the
- * gateway. A spoofed source IP is not enough to pass it. Devices without
- * Ethernet-like link-layer addresses (tunnels) have nothing to compare.
+ * Check 3: the frame's source link-layer address is the one this host has
+ * resolved for the gateway. A spoofed source IP is not enough to pass it.
+ * The frame's address is read by the device's header_ops->parse
+ * (dev_parse_header(): Ethernet, and every device whose hard header has a
+ * source address, such as NBMA GRE's outer source) and compared over
+ * dev->addr_len bytes. On Ethernet a frame without its header is
+ * refused. Elsewhere, where there is nothing to compare, the check is
+ * skipped: a device with no parse (IP-in-IP, SIT, WireGuard, GRE without
+ * a hard header, IPoIB, PPP), a non-Ethernet port of a VRF
+ * (dev_parse_header() parses with skb->dev, the master), a frame without a
+ * link-layer header, a parsed address of another length, and a neighbour
+ * entry in NUD_NOARP (an IFF_NOARP device: the entry holds the device's own
+ * address, not the sender's). Returns 0 if it matches, IG_SKIPPED, or
+ * the drop reason.
  */
-static int ig_check_lladdr(const struct ig_redirect *r)
+static int ig_check_lladdr(const struct sk_buff *skb,
+			   const struct ig_redirect *r)
 {
 	u8 ha[MAX_ADDR_LEN] __aligned(sizeof(unsigned long));
+	struct net_device *dev = r->dev;
+	u8 buf[MAX_ADDR_LEN];
 	struct neighbour *n;
+	const u8 *src;
+	u8 nud;
 
-	if (r->dev->type != ARPHRD_ETHER || r->dev->addr_len != ETH_ALEN)
-		return 0;
-	if (!r->has_mac)
+	if (dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN) {
+		/* Ethernet without its header: nothing proves the sender. */
+		if (!r->has_mac)
+			return IG_DROP_LLADDR;
+		src = r->src_mac;
+	} else if (skb->dev == dev && dev->addr_len &&
+		   skb_mac_header_was_set(skb) && skb_mac_header_len(skb) &&
+		   dev_parse_header(skb, buf) == dev->addr_len) {
+		src = buf;
+	} else {
+		return IG_SKIPPED;
+	}
+	n = __ipv4_neigh_lookup_noref(dev, (__force u32)r->saddr);
+	if (!n)
 		return IG_DROP_LLADDR;
-	n = __ipv4_neigh_lookup_noref(r->dev, (__force u32)r->saddr);
-	if (!n || !(READ_ONCE(n->nud_state) & NUD_VALID))
+	nud = READ_ONCE(n->nud_state);
+	if (nud & NUD_NOARP)
+		return IG_SKIPPED;
+	if (!(nud & NUD_VALID))
 		return IG_DROP_LLADDR;
-	neigh_ha_snapshot(ha, n, r->dev);
-	if (!ether_addr_equal_unaligned(ha, r->src_mac))
+	neigh_ha_snapshot(ha, n, dev);
+	if (memcmp(ha, src, dev->addr_len))
 		return IG_DROP_LLADDR;
 	return 0;
 }
@@ -399,8 +431,8 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 			return gw_ret;
 	}
 	if (cfg->check_lladdr) {
-		ret = ig_check_lladdr(r);
-		if (ret)
+		ret = ig_check_lladdr(skb, r);
+		if (ret > 0)
 			return gw_ret ? : ret;
 	}
 	if (gw_ret) {
