@@ -400,9 +400,16 @@ static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
 }
 
 /*
- * Run the checks in order; return the first drop reason, or 0. The rate
- * limiter comes after the cheap well-formedness checks and before the
- * route and neighbour lookups, so a flood costs little.
+ * Run the checks in order; return the first drop reason, or 0.
+ *
+ * The rate limiter comes after the checks that say who sent the Redirect
+ * (2, the route, and 3, the link-layer address: a route lookup and a
+ * neighbour hash lookup), so that only senders that passed them get an
+ * entry and draw on the namespace's bucket: Redirects forged from other
+ * addresses, or from the gateway's address and another MAC, cost those
+ * lookups and spend nobody's budget. Where check 3 cannot run (it is off,
+ * or the device has no link-layer address to compare), every sender that
+ * passed check 2 is charged, as before.
  *
  * Check 2's route lookup guesses the sending socket's flow; when check 6 is
  * on, the egress record knows the gateway and the device the datagram
@@ -420,11 +427,6 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 	ret = ig_check_wellformed(skb, r);
 	if (ret)
 		return ret;
-	ret = icmp_guard_rl_check(r->ign, r->saddr,
-				  r->has_mac ? r->src_mac : no_mac,
-				  &r->sender);
-	if (ret)
-		return ret;
 	if (cfg->check_gateway) {
 		gw_ret = ig_check_gateway(r);
 		if (gw_ret && !cfg->check_evidence)
@@ -435,6 +437,11 @@ static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
 		if (ret > 0)
 			return gw_ret ? : ret;
 	}
+	ret = icmp_guard_rl_check(r->ign, r->saddr,
+				  r->has_mac ? r->src_mac : no_mac,
+				  &r->sender);
+	if (ret)
+		return ret;
 	if (gw_ret) {
 		if (ig_check_evidence(skb, r, window))
 			return gw_ret;

@@ -119,14 +119,18 @@ legal_values()
 	done
 }
 check "every knob holds a legal value after the race" legal_values
-# Back to the state each round leaves: defaults, max_senders 50.
+# Back to the state each round leaves: defaults, max_senders 50. Random
+# sources fail checks 2 and 3 before the limiter: with both off (as where
+# check 3 cannot run) the flood is charged to the table.
 ig_unload && ig_load
 ig_sysctl "$victim" max_senders 50
+ig_sysctl "$victim" check_gateway 0
+ig_sysctl "$victim" check_lladdr 0
 ig_sleep 1
 check "the flood was still running" kill -0 $flood_pid
 senders=$(ig_stat "$victim" Senders)
-check "Senders bounded by the default max_senders mid-flood ($senders)" \
-	test "$senders" -le 4096
+check "Senders in use and bounded mid-flood ($senders)" \
+	test "$senders" -ge 1 -a "$senders" -le 4096
 few_senders()
 {
 	[ "$(ig_stat "$victim" Senders)" -le 50 ]

@@ -55,7 +55,10 @@ DST_INO=$(stat -c %i "/run/netns/$dst")
 VERSION=$(cat /sys/module/icmp_guard/version)
 
 # Redirects from src, which is no gateway of dst's: DropNotGateway under
-# enforce, Accepted under off.
+# enforce, Accepted under off. dst has src's MAC as its neighbour entry, so
+# they pass the link-layer check and are charged to src's limiter entry
+# before the egress record is asked (and fails to prove src a gateway).
+ip -n "$dst" neigh replace 10.0.0.1 lladdr "$SRC_MAC" dev eth0 nud permanent
 inject()
 {
 	ig_nsexec "$src" "$IG_INJECT" -q -i eth0 \
