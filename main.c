@@ -279,6 +279,12 @@ static int ig_check_lladdr(const struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * Is ADDR a host of a subnet of IN_DEV: inside the prefix of one of its
+ * addresses, and not that subnet's network or broadcast address? Every
+ * address is tried: a second, longer or shorter, prefix may hold ADDR as a
+ * host where the first makes it its network or broadcast address.
+ */
 static bool ig_is_onlink(struct in_device *in_dev, __be32 addr)
 {
 	const struct in_ifaddr *ifa;
@@ -286,14 +292,40 @@ static bool ig_is_onlink(struct in_device *in_dev, __be32 addr)
 	in_dev_for_each_ifa_rcu(ifa, in_dev) {
 		if (!inet_ifa_match(addr, ifa))
 			continue;
-		/* Not the subnet's own network or broadcast address. */
 		if (ifa->ifa_prefixlen < 31 &&
 		    ((addr & ~ifa->ifa_mask) == 0 ||
 		     (addr | ifa->ifa_mask) == htonl(INADDR_BROADCAST)))
-			return false;
+			continue;
 		return true;
 	}
 	return false;
+}
+
+/*
+ * A link the addresses say nothing about: the sender itself is in none of
+ * the device's prefixes (a /32 address and "via GW onlink", as clouds and
+ * Calico configure). There any neighbour is as on-link as the gateway
+ * (Linux, with shared_media=1, asks no more), so the new gateway only has
+ * to be reached through this same device, as the route to it says.
+ */
+static bool ig_onlink_by_route(const struct ig_redirect *r,
+			       struct in_device *in_dev)
+{
+	struct flowi4 fl4 = {
+		.flowi4_oif = l3mdev_master_ifindex_rcu(r->dev),
+		.daddr = r->new_gw,
+	};
+	struct rtable *rt;
+	bool ok;
+
+	if (ig_is_onlink(in_dev, r->saddr))
+		return false;
+	rt = __ip_route_output_key(r->net, &fl4);
+	if (IS_ERR(rt))
+		return false;
+	ok = rt->dst.dev == r->dev && rt->rt_type == RTN_UNICAST;
+	ip_rt_put(rt);
+	return ok;
 }
 
 /*
@@ -314,7 +346,8 @@ static int ig_check_new_gateway(const struct ig_redirect *r)
 	    RTN_UNICAST)
 		return IG_DROP_BAD_NEW_GATEWAY;
 	in_dev = __in_dev_get_rcu(r->dev);
-	if (!in_dev || !ig_is_onlink(in_dev, gw))
+	if (!in_dev || !(ig_is_onlink(in_dev, gw) ||
+			 ig_onlink_by_route(r, in_dev)))
 		return IG_DROP_BAD_NEW_GATEWAY;
 	return 0;
 }
