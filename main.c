@@ -169,7 +169,12 @@ static int ig_check_wellformed(struct sk_buff *skb, struct ig_redirect *r)
 		return IG_DROP_MALFORMED;
 	r->new_gw = h->icmp.un.gateway;
 	r->inner = h->inner;
-	if (csum_fold(skb_checksum(skb, r->thoff, len, 0)))
+	/*
+	 * As conntrack checks ICMP: a checksum the device verified
+	 * (CHECKSUM_COMPLETE, CHECKSUM_UNNECESSARY) is taken, else it is
+	 * computed once, and icmp_rcv() then does not do it again.
+	 */
+	if (nf_ip_checksum(skb, NF_INET_LOCAL_IN, r->thoff, IPPROTO_ICMP))
 		return IG_DROP_CHECKSUM;
 	/* Linux itself would take "code & 7", accepting codes 8 to 11. */
 	if (h->icmp.code > ICMP_REDIR_HOSTTOS)
