@@ -12,7 +12,7 @@ PWD := $(shell pwd)
 
 # The module's sources, for DKMS: every .c and .h of the top directory (the
 # object list is Kbuild's), not the .mod.c a build leaves.
-SOURCES := $(filter-out %.mod.c,$(wildcard *.c)) icmp_guard.h
+SOURCES := $(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h)
 COMPAT_SOURCES := compat/compat.h compat/probes/probe.h \
 	$(wildcard compat/probes/*.c)
 
@@ -118,7 +118,8 @@ CHECKPATCH_FLAGS := --strict --no-tree --terse --show-types --max-line-length=80
 TOOL_CP_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE,LONG_LINE_STRING,$\
 	PREFER_DEFINED_ATTRIBUTE_MACRO
 style:
-	$(CHECKPATCH) $(CHECKPATCH_FLAGS) -f $(filter %.c,$(SOURCES))
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
+		-f $(filter-out icmp_guard.h,$(SOURCES))
 	$(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore PREFER_KERNEL_TYPES \
 		-f selftests/*.c
 	$(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(TOOL_CP_IGNORE) \

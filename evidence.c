@@ -20,6 +20,16 @@
  * anyone who asks (echo replies, TCP resets, a server's UDP answers) are
  * never evidence, whatever their fields.
  *
+ * The cost on the output path: each CPU keeps the span it is growing, the
+ * *open span*, in a per-CPU slot. A sending socket's packets come one after
+ * another with consecutive IDs, so most packets only compare the flow key
+ * with the slot's and extend the span: no hash, no lock, no shared cache
+ * line. When a packet cannot extend it (another flow, an ID gap, a full
+ * span, a pause), the open span is published into the namespace's table
+ * under its bucket's lock, and the packet opens a new one. A Redirect is
+ * matched against every CPU's open span, then the table: Redirects are few
+ * (checks 1 to 5 and the rate limiter come first), packets are many.
+ *
  * Memory is fixed per namespace (the evidence_flows module parameter),
  * allocated at namespace creation and charged to the creator's memory
  * cgroup; nothing is allocated on the packet path. A full bucket recycles
@@ -30,45 +40,20 @@
 #include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "icmp_guard.h"
+#include "evidence.h"
 
-/* Spans per flow, flows per bucket. */
+/* Spans per flow in the table, flows per bucket. */
 #define IG_EV_SPANS	4
 #define IG_EV_WAYS	4
-
-/*
- * A span grows while IDs stay contiguous (a connected socket's IDs are a
- * per-socket counter), up to this many: a bulk flow then spreads over
- * several spans, and a blind guess of the ID of its newest packets wins
- * with odds of at most IG_EV_SPANS * IG_EV_MAX_IDS / 65536.
- */
-#define IG_EV_MAX_IDS	256
-
-/* A TCP span's sequence range may grow by at most this much. */
-#define IG_EV_MAX_SEQ	BIT(24)
-
-/*
- * A packet may extend a span whose newest packet is at most this old (a
- * constant, so the output path converts no time unit); a span matches
- * while its newest packet is younger than evidence_ms.
- */
-#define IG_EV_MERGE	HZ
-
-/* The largest flow key, in u64 words: struct ig_ev4_key. */
-#define IG_EV_KEY_WORDS	3
-
-struct ig_ev_span {
-	u64 stamp;		/* jiffies64 of its newest datagram */
-	u32 seq_lo;
-	u32 seq_n;		/* 0: an empty span */
-	u16 id_lo;
-	u16 id_n;
-};
 
 struct ig_ev_flow {
 	u64 tag;		/* the flow's keyed hash; 0: free */
@@ -77,10 +62,26 @@ struct ig_ev_flow {
 	u8 head;		/* the newest span */
 };
 
+/*
+ * A raw lock: it is taken with interrupts off (see icmp_guard_ev_record()),
+ * also on PREEMPT_RT, and held for a bounded scan of four flows.
+ */
 struct ig_ev_bucket {
-	spinlock_t lock;	/* the bucket's flows */
+	raw_spinlock_t lock;	/* the bucket's flows */
 	struct ig_ev_flow flow[IG_EV_WAYS];
 };
+
+/*
+ * A namespace's table. Freed after a grace period: a CPU may still be
+ * publishing its open span into it (see icmp_guard_ev_exit()).
+ */
+struct ig_ev_table {
+	struct rcu_head rcu;
+	unsigned int mask;	/* buckets - 1 */
+	struct ig_ev_bucket bucket[];
+};
+
+DEFINE_PER_CPU_ALIGNED(struct ig_ev_open, ig_ev_open);
 
 static unsigned int evidence_flows = 512;
 module_param(evidence_flows, uint, 0444);
@@ -89,22 +90,10 @@ MODULE_PARM_DESC(evidence_flows,
 
 static unsigned int ig_ev_buckets __read_mostly;
 
-/*
- * The last flow each CPU recorded and its tag: a sending socket's packets
- * come one after another, and comparing three words is cheaper than
- * hashing them again. Used with BHs off, cleared when its namespace goes.
- */
-struct ig_ev_cache {
-	const struct icmp_guard_net *ign;
-	u64 key[IG_EV_KEY_WORDS];
-	u64 tag;
-};
-
-static DEFINE_PER_CPU(struct ig_ev_cache, ig_ev_cache);
-
 size_t icmp_guard_ev_bytes(void)
 {
-	return ig_ev_buckets * sizeof(struct ig_ev_bucket);
+	return sizeof(struct ig_ev_table) +
+	       ig_ev_buckets * sizeof(struct ig_ev_bucket);
 }
 
 unsigned int icmp_guard_ev_flows(void)
@@ -115,37 +104,43 @@ unsigned int icmp_guard_ev_flows(void)
 void icmp_guard_ev_module_init(void)
 {
 	unsigned int flows = clamp(evidence_flows, 16U, 65536U);
+	int cpu;
 
 	ig_ev_buckets = roundup_pow_of_two(flows) / IG_EV_WAYS;
+	for_each_possible_cpu(cpu)
+		seqcount_init(&per_cpu_ptr(&ig_ev_open, cpu)->seq);
 }
 
 int icmp_guard_ev_init(struct icmp_guard_net *ign)
 {
-	struct ig_ev_bucket *b;
+	struct ig_ev_table *t;
 	unsigned int i;
 
-	b = kvcalloc(ig_ev_buckets, sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)
+	t = kvzalloc(icmp_guard_ev_bytes(), GFP_KERNEL_ACCOUNT);
+	if (!t)
 		return -ENOMEM;
+	t->mask = ig_ev_buckets - 1;
 	for (i = 0; i < ig_ev_buckets; i++)
-		spin_lock_init(&b[i].lock);
+		raw_spin_lock_init(&t->bucket[i].lock);
 	get_random_bytes(&ign->ev.key, sizeof(ign->ev.key));
-	ign->ev.buckets = b;
+	ign->ev.table = t;
 	return 0;
 }
 
-/* No packet of the namespace is on its way any more (see main.c). */
+/*
+ * No packet of the namespace is on its way any more (see main.c), but a CPU
+ * sending for another namespace may have just read a slot that still names
+ * this table, and be publishing into it: forget the table in every slot,
+ * then free it after a grace period (the output hook runs under RCU).
+ */
 void icmp_guard_ev_exit(struct icmp_guard_net *ign)
 {
+	struct ig_ev_table *t = ign->ev.table;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct ig_ev_cache *c = per_cpu_ptr(&ig_ev_cache, cpu);
-
-		if (c->ign == ign)
-			c->ign = NULL;
-	}
-	kvfree(ign->ev.buckets);
+	for_each_possible_cpu(cpu)
+		cmpxchg(&per_cpu_ptr(&ig_ev_open, cpu)->t, t, NULL);
+	kvfree_rcu(t, rcu);
 }
 
 /*
@@ -159,76 +154,56 @@ static u64 ig_ev_tag(const struct icmp_guard_net *ign, const void *k,
 	return hsiphash(k, klen, &ign->ev.key) | BIT_ULL(32);
 }
 
-/* With BHs off: the CPU's cached tag for K, or a new one cached. */
-static u64 ig_ev_tag_cached(const struct icmp_guard_net *ign,
-			    const u64 *k, size_t klen)
+/* Does span S hold datagram (ID, SEQ), sent within WINDOW of NOW? */
+static bool ig_ev_holds(const struct ig_ev_span *s, u16 id, u32 seq,
+			u64 now, unsigned long window)
 {
-	struct ig_ev_cache *c = this_cpu_ptr(&ig_ev_cache);
-	size_t i, n = klen / sizeof(u64);
-
-	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(c->key));
-	if (c->ign == ign) {
-		for (i = 0; i < n && c->key[i] == k[i]; i++)
-			;
-		if (i == n)
-			return c->tag;
-	}
-	c->ign = ign;
-	memcpy(c->key, k, klen);
-	c->tag = ig_ev_tag(ign, k, klen);
-	return c->tag;
-}
-
-static struct ig_ev_bucket *ig_ev_bucket(const struct icmp_guard_net *ign,
-					 u64 tag)
-{
-	return &ign->ev.buckets[tag & (ig_ev_buckets - 1)];
-}
-
-static bool ig_ev_fresh(u64 stamp, u64 now, unsigned long window)
-{
-	return time_before_eq64(stamp, now) &&
-	       time_before_eq64(now, stamp + window);
+	return s->seq_n && ig_ev_fresh(s->stamp, now, window) &&
+	       (u16)(id - s->id_lo) < s->id_n && seq - s->seq_lo < s->seq_n;
 }
 
 /*
- * Can datagram (ID, SEQ) extend span S? Its ID must follow S's last one,
- * and its sequence range start inside or right after S's (TCP: in order;
- * a retransmission of older data starts a span of its own). Echo requests
- * never merge: each is a span of one ID and one sequence value.
+ * Do spans A and B, A's IDs right before B's, join into one? As for
+ * extending a span (ig_ev_extends()): B's sequence range starts inside or
+ * right after A's, and the whole stays within the bounds of a span.
  */
-static bool ig_ev_extends(const struct ig_ev_span *s, u16 id, u16 nid,
-			  u32 seq, u32 nseq, bool merge)
+static bool ig_ev_joins(const struct ig_ev_span *a, const struct ig_ev_span *b)
 {
-	u32 off = seq - s->seq_lo;
+	u32 off = b->seq_lo - a->seq_lo;
 
-	return merge && s->seq_n &&
-	       (u16)(id - s->id_lo) == s->id_n &&
-	       s->id_n + nid <= IG_EV_MAX_IDS &&
-	       off <= s->seq_n && off + nseq <= IG_EV_MAX_SEQ;
+	return a->seq_n && b->seq_n &&
+	       (u16)(a->id_lo + a->id_n) == b->id_lo &&
+	       a->id_n + b->id_n <= IG_EV_MAX_IDS &&
+	       off <= a->seq_n && off + b->seq_n <= IG_EV_MAX_SEQ &&
+	       time_before_eq64(a->stamp, b->stamp + IG_EV_MERGE) &&
+	       time_before_eq64(b->stamp, a->stamp + IG_EV_MERGE);
+}
+
+/* Span A becomes A and B together (ig_ev_joins(A, B)). */
+static void ig_ev_join(struct ig_ev_span *a, const struct ig_ev_span *b)
+{
+	a->seq_n = max(a->seq_n, b->seq_lo - a->seq_lo + b->seq_n);
+	a->id_n += b->id_n;
+	a->stamp = max(a->stamp, b->stamp);
 }
 
 /*
- * Record one datagram (a GSO packet: NID IDs from ID, NSEQ sequence values
- * from SEQ) sent on flow K (KLEN bytes, at most IG_EV_KEY_WORDS words);
- * MERGE if it may extend the flow's newest span (see ig_ev_extends()).
- * Runs for every such datagram on the output path, in process or softirq
- * context.
+ * Put span S of flow TAG into table T: joined to one of the flow's spans
+ * it continues or precedes, if MERGE, else as the flow's newest. A flow
+ * sent from several CPUs (a TCP socket's process context here, its ACK
+ * clocked softirq there) publishes its runs out of order; joining them
+ * keeps the flow in few, large spans, as if one CPU had sent it all.
+ * IRQs off.
  */
-void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
-			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
-			  bool merge)
+static void ig_ev_publish(struct ig_ev_table *t, u64 tag,
+			  const struct ig_ev_span *s, bool merge)
 {
-	u64 tag, now = get_jiffies_64();
+	struct ig_ev_bucket *b = &t->bucket[tag & t->mask];
 	struct ig_ev_flow *f, *victim = NULL;
-	struct ig_ev_bucket *b;
-	struct ig_ev_span *s;
+	struct ig_ev_span *h;
 	int i;
 
-	local_bh_disable();
-	tag = ig_ev_tag_cached(ign, k, klen);
-	b = ig_ev_bucket(ign, tag);
-	spin_lock(&b->lock);
+	raw_spin_lock(&b->lock);
 	for (i = 0; i < IG_EV_WAYS; i++) {
 		f = &b->flow[i];
 		if (f->tag == tag)
@@ -240,52 +215,110 @@ void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
 	memset(f, 0, sizeof(*f));
 	f->tag = tag;
 found:
-	s = &f->span[f->head];
-	if (ig_ev_fresh(s->stamp, now, IG_EV_MERGE) &&
-	    ig_ev_extends(s, id, nid, seq, nseq, merge)) {
-		s->id_n += nid;
-		s->seq_n = max(s->seq_n, seq - s->seq_lo + nseq);
-	} else {
-		f->head = (f->head + 1) % IG_EV_SPANS;
-		s = &f->span[f->head];
-		s->id_lo = id;
-		s->id_n = nid;
-		s->seq_lo = seq;
-		s->seq_n = nseq;
+	f->last = max(f->last, s->stamp);
+	for (i = 0; merge && i < IG_EV_SPANS; i++) {
+		h = &f->span[i];
+		if (ig_ev_joins(h, s)) {
+			ig_ev_join(h, s);
+			goto out;
+		}
+		if (ig_ev_joins(s, h)) {
+			struct ig_ev_span j = *s;
+
+			ig_ev_join(&j, h);
+			*h = j;
+			goto out;
+		}
 	}
-	s->stamp = now;
-	f->last = now;
-	spin_unlock(&b->lock);
-	local_bh_enable();
+	f->head = (f->head + 1) % IG_EV_SPANS;
+	f->span[f->head] = *s;
+out:
+	raw_spin_unlock(&b->lock);
+}
+
+/*
+ * Record a datagram (NID IDs from ID, NSEQ sequence values from SEQ) of
+ * flow K (KLEN bytes, at most IG_EV_KEY_WORDS words), sent by socket SK
+ * through route DST, that could not extend this CPU's open span (see
+ * icmp_guard_ev_extend()): publish the open span, then open the
+ * datagram's; or, !MERGE (an echo request: a span of its own), publish
+ * the datagram's and keep the open span.
+ */
+void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
+			  const void *dst, const void *k, size_t klen, u16 id,
+			  u16 nid, u32 seq, u32 nseq, bool merge)
+{
+	const struct ig_ev_span span = {
+		.stamp = get_jiffies_64(), .seq_lo = seq, .seq_n = nseq,
+		.id_lo = id, .id_n = nid,
+	};
+	struct ig_ev_table *t = ign->ev.table;
+	struct ig_ev_open *o;
+	unsigned long flags;
+	u64 tag;
+
+	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(o->key));
+	local_irq_save(flags);
+	o = this_cpu_ptr(&ig_ev_open);
+	tag = o->t == t && !memcmp(o->key, k, klen) ? o->tag :
+	      ig_ev_tag(ign, k, klen);
+	if (!merge) {
+		ig_ev_publish(t, tag, &span, false);
+		goto out;
+	}
+	/* Into the table first: a reader looks at the slot, then the table. */
+	if (o->t && o->span.seq_n)
+		ig_ev_publish(o->t, o->tag, &o->span, true);
+	raw_write_seqcount_begin(&o->seq);
+	WRITE_ONCE(o->t, t);
+	o->sk = sk;
+	o->dst = dst;
+	o->tag = tag;
+	memcpy(o->key, k, klen);
+	o->span = span;
+	raw_write_seqcount_end(&o->seq);
+out:
+	local_irq_restore(flags);
 }
 
 /*
  * Was datagram (ID, SEQ) of flow K sent within WINDOW jiffies? Runs in the
- * receive softirq, for Redirects that passed every other check.
+ * receive softirq, for Redirects that passed every other check: every
+ * CPU's open span, then the table. A span being published is in the table
+ * before it leaves its slot, so it is seen in one or the other.
  */
 bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 			 size_t klen, u16 id, u32 seq, unsigned long window)
 {
 	u64 tag = ig_ev_tag(ign, k, klen), now = get_jiffies_64();
-	struct ig_ev_bucket *b = ig_ev_bucket(ign, tag);
+	struct ig_ev_table *t = ign->ev.table;
+	struct ig_ev_bucket *b = &t->bucket[tag & t->mask];
 	bool found = false;
-	int i, j;
+	unsigned int start;
+	int cpu, i, j;
 
-	spin_lock_bh(&b->lock);
+	for_each_possible_cpu(cpu) {
+		const struct ig_ev_open *o = per_cpu_ptr(&ig_ev_open, cpu);
+
+		do {
+			start = raw_read_seqcount_begin(&o->seq);
+			found = READ_ONCE(o->t) == t && o->tag == tag &&
+				!memcmp(o->key, k, klen) &&
+				ig_ev_holds(&o->span, id, seq, now, window);
+		} while (read_seqcount_retry(&o->seq, start));
+		if (found)
+			return true;
+	}
+
+	raw_spin_lock_bh(&b->lock);
 	for (i = 0; i < IG_EV_WAYS && !found; i++) {
 		const struct ig_ev_flow *f = &b->flow[i];
 
 		if (f->tag != tag)
 			continue;
-		for (j = 0; j < IG_EV_SPANS && !found; j++) {
-			const struct ig_ev_span *s = &f->span[j];
-
-			found = s->seq_n &&
-				ig_ev_fresh(s->stamp, now, window) &&
-				(u16)(id - s->id_lo) < s->id_n &&
-				seq - s->seq_lo < s->seq_n;
-		}
+		for (j = 0; j < IG_EV_SPANS && !found; j++)
+			found = ig_ev_holds(&f->span[j], id, seq, now, window);
 	}
-	spin_unlock_bh(&b->lock);
+	raw_spin_unlock_bh(&b->lock);
 	return found;
 }

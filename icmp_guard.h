@@ -11,6 +11,7 @@
 #include <linux/ratelimit_types.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
+#include <linux/netfilter.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
@@ -126,12 +127,15 @@ struct ig_rl {
 };
 
 /* The egress record (evidence.c), per namespace. */
-struct ig_ev_bucket;
+struct ig_ev_table;
 
 struct ig_ev {
 	hsiphash_key_t key;
-	struct ig_ev_bucket *buckets;
+	struct ig_ev_table *table;
 };
+
+/* The largest flow key, in u64 words: struct ig_ev4_key. */
+#define IG_EV_KEY_WORDS	3
 
 /*
  * An IPv4 flow as the egress record keys it; zero the padding. Read as u64
@@ -148,8 +152,13 @@ struct ig_ev4_key {
 	u8 pad[3];
 } __aligned(8);
 
+/* The hooks each namespace registers (main.c). */
+#define IG_NR_HOOKS	2
+
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
+	/* The namespace's copy of the hooks: their priv is this structure. */
+	struct nf_hook_ops ops[IG_NR_HOOKS];
 	struct icmp_guard_stats __percpu *stats;
 	struct ig_rl rl;
 	struct ig_ev ev;
@@ -192,9 +201,6 @@ size_t icmp_guard_ev_bytes(void);
 unsigned int icmp_guard_ev_flows(void);
 int icmp_guard_ev_init(struct icmp_guard_net *ign);
 void icmp_guard_ev_exit(struct icmp_guard_net *ign);
-void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *k,
-			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
-			  bool merge);
 bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 			 size_t klen, u16 id, u32 seq, unsigned long window);
 

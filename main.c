@@ -40,6 +40,7 @@
 #include <net/tcp_states.h>
 
 #include "icmp_guard.h"
+#include "evidence.h"
 
 /* In enum order, so each string sits at its counter's index. */
 #define IG_NAME(id, name, why) name,
@@ -373,7 +374,8 @@ static int ig_check_inner_source(const struct ig_redirect *r)
  * number, UDP's ports, an echo request's identifier, and as its sequence
  * its echo sequence number and checksum. False for anything else.
  */
-static bool ig_ev4_l4(const u8 *l4, struct ig_ev4_key *k, u32 *seq)
+static __always_inline bool ig_ev4_l4(const u8 *l4, struct ig_ev4_key *k,
+				      u32 *seq)
 {
 	switch (k->proto) {
 	case IPPROTO_TCP:
@@ -540,10 +542,10 @@ static void ig_log(const struct ig_redirect *r, int reason, bool dropped)
 		&r->new_gw, &r->inner.saddr, &r->inner.daddr);
 }
 
-static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
-				unsigned int thoff, struct net_device *in)
+static unsigned int ig_redirect(struct icmp_guard_net *ign, struct net *net,
+				struct sk_buff *skb, unsigned int thoff,
+				struct net_device *in)
 {
-	struct icmp_guard_net *ign = icmp_guard_pernet(net);
 	struct icmp_guard_cfg cfg;
 	struct in_device *in_dev;
 	struct ig_redirect r;
@@ -640,7 +642,8 @@ static unsigned int ig_redirect(struct net *net, struct sk_buff *skb,
  * instructions more than a nop hook on every packet of every protocol, 5
  * now (make bench, microbenchmark). ICMP pays 6 more for the call.
  */
-static noinline unsigned int ig_icmp(struct sk_buff *skb,
+static noinline unsigned int ig_icmp(struct icmp_guard_net *ign,
+				     struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	unsigned int thoff = ip_hdrlen(skb);
@@ -650,16 +653,17 @@ static noinline unsigned int ig_icmp(struct sk_buff *skb,
 	type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
 	if (!type || *type != ICMP_REDIRECT)
 		return NF_ACCEPT;
-	return ig_redirect(state->net, skb, thoff, state->in);
+	return ig_redirect(ign, state->net, skb, thoff, state->in);
 }
 
+/* PRIV is the namespace's struct icmp_guard_net: see icmp_guard_net_init(). */
 static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	/* The fast path: one load and compare for everything but ICMP. */
 	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
 		return NF_ACCEPT;
-	return ig_icmp(skb, state);
+	return ig_icmp(priv, skb, state);
 }
 
 /* ------------------------------------------------------------------------
@@ -715,56 +719,89 @@ ig_out_wanted(const struct sk_buff *skb)
 	return rt->rt_gw_family == AF_INET ? rt : NULL;
 }
 
-static noinline void ig_out(struct sk_buff *skb, const struct rtable *rt,
-			    const struct nf_hook_state *state)
+/*
+ * What a datagram adds to the record: NID IDs (a GSO packet's segments),
+ * and for TCP the sequence number SEQ and the NSEQ values it takes (its
+ * payload, SYN and FIN). False if it is not to be recorded after all.
+ *
+ * The IP layer builds a datagram's headers in the skb's linear part
+ * (ip_make_skb(), __tcp_transmit_skb()), so they are read in place, within
+ * its bounds: a copy into a stack buffer would cost every datagram a stack
+ * canary. One with its transport header elsewhere is not recorded, which
+ * can only make a real Redirect about it be refused.
+ */
+static __always_inline bool ig_out_span(const struct sk_buff *skb,
+					u16 *nid, u32 *seq, u32 *nseq)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct icmp_guard_net *ign;
-	struct ig_ev4_key k;
-	unsigned int thoff;
-	u32 seq, nseq = 1;
-	bool merge;
-	u8 _l4[20];
-	const u8 *l4;
-	int policy;
+	const u8 *l4 = skb_network_header(skb) + ip_hdrlen(skb);
+	const struct tcphdr *th = (const struct tcphdr *)l4;
+	unsigned int hl, len = skb->len - ip_hdrlen(skb);
 
-	ign = icmp_guard_pernet(state->net);
-	policy = READ_ONCE(ign->cfg.policy);
-	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
-	    !READ_ONCE(ign->cfg.check_evidence))
-		return;
-
-	thoff = ip_hdrlen(skb);
-	l4 = skb_header_pointer(skb, thoff, sizeof(_l4), _l4);
-	if (!l4 && iph->protocol != IPPROTO_TCP)
-		l4 = skb_header_pointer(skb, thoff, 8, _l4);
-	if (!l4)
-		return;
-	memset(&k, 0, sizeof(k));
-	k.saddr = iph->saddr;
-	k.daddr = iph->daddr;
-	k.gw = rt->rt_gw4;
-	k.ifindex = rt->dst.dev->ifindex;
-	k.proto = iph->protocol;
-	if (!ig_ev4_l4(l4, &k, &seq))
-		return;
-	if (k.proto == IPPROTO_TCP) {
-		const struct tcphdr *th = (const struct tcphdr *)l4;
-		unsigned int hl = th->doff * 4;
-
-		/* The sequence space it takes: its payload, SYN and FIN. */
-		if (hl < sizeof(*th) || thoff + hl > skb->len)
-			return;
-		nseq = max(skb->len - thoff - hl + th->syn + th->fin, 1U);
-	}
-	/* Echo requests do not merge: each is a span of its own. */
-	merge = k.proto != IPPROTO_ICMP;
-	icmp_guard_ev_record(ign, &k, sizeof(k), ntohs(iph->id),
-			     skb_is_gso(skb) ?
-			     max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1,
-			     seq, nseq, merge);
+	*nid = skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1;
+	*seq = 0;
+	*nseq = 1;
+	if (l4 + 8 > skb_tail_pointer(skb))
+		return false;
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+		return true;
+	if (l4 + sizeof(*th) > skb_tail_pointer(skb))
+		return false;
+	hl = th->doff * 4;
+	if (hl < sizeof(*th) || hl > len)
+		return false;
+	*seq = ntohl(th->seq);
+	*nseq = max(len - hl + th->syn + th->fin, 1U);
+	return true;
 }
 
+/* The first datagram of a span: the whole flow key, and into the record. */
+static noinline void ig_out_record(struct icmp_guard_net *ign,
+				   const struct sk_buff *skb,
+				   const struct rtable *rt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct ig_ev4_key k = {
+		.saddr		= iph->saddr,
+		.daddr		= iph->daddr,
+		.gw		= rt->rt_gw4,
+		.ifindex	= rt->dst.dev->ifindex,
+		.proto		= iph->protocol,
+	};
+	u32 seq, nseq;
+	u16 nid;
+
+	if (!ig_out_span(skb, &nid, &seq, &nseq) ||
+	    !ig_ev4_l4(skb_network_header(skb) + ip_hdrlen(skb), &k, &seq))
+		return;
+	icmp_guard_ev_record(ign, skb->sk, rt, &k, sizeof(k), ntohs(iph->id),
+			     nid, seq, nseq, k.proto != IPPROTO_ICMP);
+}
+
+/*
+ * Most datagrams only extend this CPU's open span (icmp_guard_ev_extend());
+ * the others go on to ig_out_record(), a tail call, so that this saves
+ * few registers and the hook none.
+ */
+static noinline void ig_out(struct icmp_guard_net *ign,
+			    const struct sk_buff *skb, const struct rtable *rt)
+{
+	u32 seq, nseq;
+	int policy;
+	u16 nid;
+
+	policy = READ_ONCE(ign->cfg.policy);
+	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
+	    !READ_ONCE(ign->cfg.check_evidence) ||
+	    !ig_out_span(skb, &nid, &seq, &nseq))
+		return;
+	/* Echo requests never extend a span: each is one of its own. */
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP ||
+	    !icmp_guard_ev_extend(ign, skb->sk, rt, ntohs(ip_hdr(skb)->id),
+				  nid, seq, nseq))
+		ig_out_record(ign, skb, rt);
+}
+
+/* PRIV is the namespace's struct icmp_guard_net. */
 static unsigned int icmp_guard_out_hook(void *priv, struct sk_buff *skb,
 					const struct nf_hook_state *state)
 {
@@ -774,7 +811,7 @@ static unsigned int icmp_guard_out_hook(void *priv, struct sk_buff *skb,
 	if (skb->sk) {
 		rt = ig_out_wanted(skb);
 		if (rt)
-			ig_out(skb, rt, state);
+			ig_out(priv, skb, rt);
 	}
 	return NF_ACCEPT;
 }
@@ -842,7 +879,7 @@ static void icmp_guard_cfg_init(struct net *net, struct icmp_guard_cfg *cfg)
 static int __net_init icmp_guard_net_init(struct net *net)
 {
 	struct icmp_guard_net *ign = icmp_guard_pernet(net);
-	int ret;
+	int i, ret;
 
 	icmp_guard_cfg_init(net, &ign->cfg);
 	ratelimit_state_init(&ign->log_rs, DEFAULT_RATELIMIT_INTERVAL,
@@ -863,8 +900,15 @@ static int __net_init icmp_guard_net_init(struct net *net)
 	ret = icmp_guard_proc_init(net, ign);
 	if (ret)
 		goto err_unregister_sysctl;
-	ret = nf_register_net_hooks(net, icmp_guard_ops,
-				    ARRAY_SIZE(icmp_guard_ops));
+	/*
+	 * A copy of the hooks per namespace, so that each finds its state
+	 * in priv rather than through net_generic() on every packet.
+	 */
+	BUILD_BUG_ON(ARRAY_SIZE(icmp_guard_ops) != IG_NR_HOOKS);
+	memcpy(ign->ops, icmp_guard_ops, sizeof(ign->ops));
+	for (i = 0; i < IG_NR_HOOKS; i++)
+		ign->ops[i].priv = ign;
+	ret = nf_register_net_hooks(net, ign->ops, IG_NR_HOOKS);
 	if (ret)
 		goto err_remove_proc;
 	return 0;
@@ -888,8 +932,7 @@ err_free_stats:
  */
 static void __net_exit icmp_guard_net_pre_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, icmp_guard_ops,
-				ARRAY_SIZE(icmp_guard_ops));
+	nf_unregister_net_hooks(net, icmp_guard_pernet(net)->ops, IG_NR_HOOKS);
 }
 
 static void __net_exit icmp_guard_net_exit(struct net *net)

@@ -6,7 +6,9 @@ hookbench.py run OUT DEV CALLS BATCHES PLANT_PS SPEC...
     In the caller's network namespace: give the module the frames of the
     named packets arriving on DEV, choose plant_iters so that the planted
     loop costs about PLANT_PS picoseconds, run, and append the raw result
-    to OUT under a "# set" line. SPEC is NAME:key=value,... (see frame()).
+    to OUT under a "# set" line. SPEC is NAME:key=value,... (see frame()),
+    or NAME:kind=out,dst=ADDR,port=PORT: a datagram this namespace sends
+    from a UDP socket connected to ADDR:PORT (POST_ROUTING).
 hookbench.py report RAW
     The table: ns per call per packet and configuration, the paired
     differences with 95 % confidence intervals, and, with "# udp_pps"
@@ -92,8 +94,13 @@ def run(out, dev, calls, batches, plant_ps, specs):
     cmd(fd, "dev " + dev)
     names = []
     for spec in specs:
-        name, data = frame(spec)
-        cmd(fd, "pkt %s %s" % (name, data.hex()))
+        name, _, rest = spec.partition(":")
+        a = dict(kv.split("=", 1) for kv in rest.split(","))
+        if a["kind"] == "out":
+            cmd(fd, "out %s %s %s" % (name, a["dst"], a["port"]))
+        else:
+            name, data = frame(spec)
+            cmd(fd, "pkt %s %s" % (name, data.hex()))
         names.append(name)
     # A short run to calibrate the loop, then the plant of about PLANT_PS.
     with open(PARAM, "w") as p:
@@ -226,6 +233,17 @@ def report(rawfile):
                          per["guard"] - per["nop"],
                          100 * (per["guard"] - per["nop"]) / per["nop"],
                          med["guard"] / med["nop"]))
+    if ("send-gw", "guard", "nop") in diffs and \
+            ("send-onlink", "guard", "nop") in diffs:
+        # The egress record's price per datagram, at the hook: the output
+        # hook's own test of every datagram with a socket (send-onlink),
+        # and recording one (send-gw), each against a nop hook.
+        g, glo, ghi = diffs[("send-gw", "guard", "nop")]
+        o, olo, ohi = diffs[("send-onlink", "guard", "nop")]
+        print("send side: a recorded datagram costs %.2f ns [%.2f,%.2f] at"
+              " the hook (send-gw guard-nop), one not recorded %.2f ns"
+              " [%.2f,%.2f] (send-onlink guard-nop)"
+              % (g, glo, ghi, o, olo, ohi))
     if ppss and ("udp", "guard", "none") in diffs:
         # The slowest run gives the longest path, the fastest the bound.
         print("UDP path, no module: %s pps -> %.0f ns per packet (%.0f..%.0f)"

@@ -4,7 +4,7 @@
  * packets through netfilter hooks with bottom halves disabled for as long
  * as a batch lasts, and bumps icmp_guard's counters and sender table.
  *
- * What the LOCAL_IN hook costs per packet, without the throughput noise of
+ * What icmp_guard's hooks cost per packet, without the throughput noise of
  * a loaded, emulated machine: the same skb is run through a chain of hooks
  * CALLS times per batch, and batches of every configuration are
  * interleaved, so that any drift of the machine's speed hits them all.
@@ -18,15 +18,25 @@
  *          is a known extra cost, calibrated at each run, that the
  *          figures must find
  *   guard  a chain of one hook: icmp_guard's, taken from the namespace's
- *          own LOCAL_IN hooks
- *   chain  nf_hook() itself on the namespace's real LOCAL_IN list of
- *          hooks: a check that the lists built here cost what it does
+ *          own LOCAL_IN (or POST_ROUTING) hooks
+ *   chain  nf_hook() itself on the namespace's real list of hooks: a
+ *          check that the lists built here cost what it does
+ *
+ * Packets are frames arriving on a device (LOCAL_IN, icmp_guard_hook), or
+ * datagrams this namespace sends (POST_ROUTING, icmp_guard_out_hook): a
+ * kernel UDP socket connected to an address, its route, and a 64-byte
+ * datagram as ip_make_skb() builds it, owned by that socket. Each call of
+ * an outgoing datagram gives it the next IP ID first, in every
+ * configuration, as the socket's counter would: the egress record then
+ * grows its span as it does for a real flow.
  *
  * Interface, /proc/icmp_guard_hookbench, one command per write(), run in
  * the writer's network namespace:
  *
  *   dev IFNAME         the device packets "arrived" on
  *   pkt NAME HEX       a frame: Ethernet header, then the IPv4 packet
+ *   out NAME ADDR PORT a datagram sent by a UDP socket connected to
+ *                      ADDR:PORT (dotted quad)
  *   run CALLS BATCHES  time every packet in every configuration
  *   clear              forget the packets
  *
@@ -35,6 +45,8 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/in.h>
+#include <linux/inet.h>
 #include <linux/ip.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
@@ -49,7 +61,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/udp.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #define HB_MAX_PKTS	16
 #define HB_MAX_FRAME	512
@@ -72,6 +88,7 @@ static const char *const hb_cfg_names[HB_NR_CFGS] = {
 struct hb_pkt {
 	char name[HB_NAME_LEN];
 	struct sk_buff *skb;
+	struct socket *sock;	/* an outgoing datagram's; else NULL */
 };
 
 static DEFINE_MUTEX(hb_lock);
@@ -117,49 +134,59 @@ static struct nf_hook_entries *hb_chain_alloc(void)
 }
 
 /*
- * icmp_guard's hook in this namespace's LOCAL_IN chain, found by name so
+ * icmp_guard's hook in this namespace's chain for HOOK, found by name so
  * that nothing needs exporting. Only valid inside the RCU read section it
  * was found in: icmp_guard unregisters its hook and waits for a grace
  * period before its code or its per-namespace state can go away.
  */
-static const struct nf_hook_entry *hb_find_guard(struct net *net)
+static const struct nf_hook_entry *hb_find_guard(struct net *net,
+						 unsigned int hook)
 {
+	const char *name = hook == NF_INET_LOCAL_IN ? "icmp_guard_hook" :
+			   "icmp_guard_out_hook";
 	const struct nf_hook_entries *e;
 	char sym[KSYM_SYMBOL_LEN], *p;
 	unsigned int i;
 
-	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	e = rcu_dereference(net->nf.hooks_ipv4[hook]);
 	if (!e)
 		return NULL;
 	for (i = 0; i < e->num_hook_entries; i++) {
 		/* "icmp_guard_hook [icmp_guard]" */
 		p = sym;
 		snprintf(sym, sizeof(sym), "%ps", e->hooks[i].hook);
-		if (!strcmp(strsep(&p, " "), "icmp_guard_hook"))
+		if (!strcmp(strsep(&p, " "), name))
 			return &e->hooks[i];
 	}
 	return NULL;
 }
 
 /*
- * One call as the IP layer makes it. The extra reference keeps the skb
- * alive through a drop; on accept it is given back here, so every
- * configuration pays the same reference work.
+ * One call as the IP layer makes it: a frame arriving on DEV (LOCAL_IN),
+ * or a datagram of socket SK leaving through DEV (POST_ROUTING), with the
+ * next IP ID. The extra reference keeps the skb alive through a drop; on
+ * accept it is given back here, so every configuration pays the same
+ * reference work.
  */
 static __always_inline void hb_call(struct net *net, struct net_device *dev,
 				    const struct nf_hook_entries *e,
-				    struct sk_buff *skb, bool real)
+				    struct sk_buff *skb, struct sock *sk,
+				    bool real)
 {
+	unsigned int hook = sk ? NF_INET_POST_ROUTING : NF_INET_LOCAL_IN;
+	struct net_device *in = sk ? NULL : dev, *out = sk ? dev : NULL;
 	struct nf_hook_state state;
 	int ret = 1;
 
+	if (sk)
+		ip_hdr(skb)->id = htons(ntohs(ip_hdr(skb)->id) + 1);
 	skb_get(skb);
 	if (real) {
-		ret = nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, net, NULL, skb,
-			      dev, NULL, hb_okfn);
+		ret = nf_hook(NFPROTO_IPV4, hook, net, sk, skb, in, out,
+			      hb_okfn);
 	} else if (e) {
-		nf_hook_state_init(&state, NF_INET_LOCAL_IN, NFPROTO_IPV4,
-				   dev, NULL, NULL, net, hb_okfn);
+		nf_hook_state_init(&state, hook, NFPROTO_IPV4, in, out, sk,
+				   net, hb_okfn);
 		ret = nf_hook_slow(skb, &state, e, 0);
 	}
 	if (ret == 1)
@@ -173,17 +200,22 @@ static __always_inline void hb_call(struct net *net, struct net_device *dev,
  */
 static int hb_batch(struct net *net, struct net_device *dev,
 		    struct nf_hook_entries **chains, enum hb_cfg cfg,
-		    struct sk_buff *skb, unsigned int calls, u64 *ns)
+		    const struct hb_pkt *pkt, unsigned int calls, u64 *ns)
 {
 	const struct nf_hook_entries *e = chains[cfg];
+	struct sock *sk = pkt->sock ? pkt->sock->sk : NULL;
+	struct sk_buff *skb = pkt->skb;
 	const struct nf_hook_entry *g;
 	unsigned int i;
 	u64 t0;
 
+	if (sk)
+		dev = skb_dst(skb)->dev;
 	local_bh_disable();
 	rcu_read_lock();
 	if (cfg == HB_GUARD) {
-		g = hb_find_guard(net);
+		g = hb_find_guard(net, sk ? NF_INET_POST_ROUTING :
+					    NF_INET_LOCAL_IN);
 		if (!g) {
 			rcu_read_unlock();
 			local_bh_enable();
@@ -195,15 +227,15 @@ static int hb_batch(struct net *net, struct net_device *dev,
 	switch (cfg) {
 	case HB_NONE:
 		for (i = 0; i < calls; i++)
-			hb_call(net, dev, NULL, skb, false);
+			hb_call(net, dev, NULL, skb, sk, false);
 		break;
 	case HB_CHAIN:
 		for (i = 0; i < calls; i++)
-			hb_call(net, dev, NULL, skb, true);
+			hb_call(net, dev, NULL, skb, sk, true);
 		break;
 	default:
 		for (i = 0; i < calls; i++)
-			hb_call(net, dev, e, skb, false);
+			hb_call(net, dev, e, skb, sk, false);
 		break;
 	}
 	*ns = ktime_get_ns() - t0;
@@ -275,7 +307,7 @@ static int hb_run(unsigned int calls, unsigned int batches)
 			for (k = 0; k < HB_NR_CFGS; k++) {
 				c = (b + k) % HB_NR_CFGS;
 				ret = hb_batch(net, dev, chains, c,
-					       hb_pkts[p].skb, calls,
+					       &hb_pkts[p], calls,
 					       &ns[(p * HB_NR_CFGS + c) *
 						   batches + b]);
 				if (ret)
@@ -348,15 +380,121 @@ static struct sk_buff *hb_build(struct net *net, const u8 *frame,
 	return skb;
 }
 
+/*
+ * A 64-byte datagram of a UDP socket connected to ADDR:PORT in NET, as
+ * ip_make_skb() hands it to the output path: IP and UDP headers built,
+ * the socket's route attached, owned by the socket (no destructor: the
+ * socket lives as long as the packet, see hb_clear()).
+ */
+static struct sk_buff *hb_build_out(struct net *net, const char *addr,
+				    u16 port, struct socket **sockp)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const unsigned int plen = 64;
+	struct dst_entry *dst;
+	struct inet_sock *inet;
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	int ret;
+
+	if (!in4_pton(addr, -1, (u8 *)&sin.sin_addr.s_addr, -1, NULL) ||
+	    !port)
+		return ERR_PTR(-EINVAL);
+	sin.sin_port = htons(port);
+	ret = sock_create_kern(net, AF_INET, SOCK_DGRAM, IPPROTO_UDP, &sock);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin), 0);
+	dst = ret ? NULL : sk_dst_get(sock->sk);
+	if (!dst) {
+		sock_release(sock);
+		return ERR_PTR(ret ?: -EHOSTUNREACH);
+	}
+	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + sizeof(*uh) + plen,
+			GFP_KERNEL);
+	if (!skb) {
+		dst_release(dst);
+		sock_release(sock);
+		return ERR_PTR(-ENOMEM);
+	}
+	inet = inet_sk(sock->sk);
+	skb_reserve(skb, MAX_HEADER);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(sizeof(*iph) + sizeof(*uh) + plen);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = inet->inet_saddr;
+	iph->daddr = inet->inet_daddr;
+	ip_send_check(iph);
+	skb_set_transport_header(skb, sizeof(*iph));
+	uh = skb_put_zero(skb, sizeof(*uh) + plen);
+	uh->source = inet->inet_sport;
+	uh->dest = inet->inet_dport;
+	uh->len = htons(sizeof(*uh) + plen);
+	skb->protocol = htons(ETH_P_IP);
+	skb->sk = sock->sk;
+	skb_dst_set(skb, dst);
+	skb->dev = dst->dev;
+	dev_hold(skb->dev);
+	*sockp = sock;
+	return skb;
+}
+
 static void hb_clear(void)
 {
-	struct sk_buff *skb;
+	struct hb_pkt *pkt;
 
 	while (hb_nr_pkts) {
-		skb = hb_pkts[--hb_nr_pkts].skb;
-		dev_put(skb->dev);
-		kfree_skb(skb);
+		pkt = &hb_pkts[--hb_nr_pkts];
+		dev_put(pkt->skb->dev);
+		kfree_skb(pkt->skb);
+		if (pkt->sock)
+			sock_release(pkt->sock);
+		pkt->sock = NULL;
 	}
+}
+
+/* NAME and the rest of ARGS, after a space. */
+static const char *hb_name(const char *args, char *name)
+{
+	const char *rest = strchr(args, ' ');
+	int n;
+
+	if (!rest || rest - args >= HB_NAME_LEN || rest == args)
+		return NULL;
+	n = rest - args;
+	memcpy(name, args, n);
+	name[n] = '\0';
+	return rest + 1;
+}
+
+static int hb_add_out(const char *args)
+{
+	struct net *net = current->nsproxy->net_ns;
+	char name[HB_NAME_LEN], addr[16];
+	struct socket *sock = NULL;
+	struct sk_buff *skb;
+	const char *rest;
+	u16 port;
+
+	if (hb_nr_pkts == HB_MAX_PKTS)
+		return -ENOSPC;
+	rest = hb_name(args, name);
+	if (!rest || sscanf(rest, "%15s %hu", addr, &port) != 2)
+		return -EINVAL;
+	skb = hb_build_out(net, addr, port, &sock);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	strscpy(hb_pkts[hb_nr_pkts].name, name, HB_NAME_LEN);
+	hb_pkts[hb_nr_pkts].sock = sock;
+	hb_pkts[hb_nr_pkts++].skb = skb;
+	return 0;
 }
 
 static int hb_add_pkt(const char *args)
@@ -367,17 +505,12 @@ static int hb_add_pkt(const char *args)
 	struct sk_buff *skb;
 	unsigned int len;
 	u8 *frame;
-	int n;
 
 	if (hb_nr_pkts == HB_MAX_PKTS)
 		return -ENOSPC;
-	hex = strchr(args, ' ');
-	if (!hex || hex - args >= HB_NAME_LEN || hex == args)
+	hex = hb_name(args, name);
+	if (!hex)
 		return -EINVAL;
-	n = hex - args;
-	memcpy(name, args, n);
-	name[n] = '\0';
-	hex++;
 	len = strlen(hex) / 2;
 	if (strlen(hex) % 2 || len > HB_MAX_FRAME)
 		return -EINVAL;
@@ -408,6 +541,8 @@ static int hb_command(char *cmd)
 	}
 	if (!strncmp(cmd, "pkt ", 4))
 		return hb_add_pkt(cmd + 4);
+	if (!strncmp(cmd, "out ", 4))
+		return hb_add_out(cmd + 4);
 	if (sscanf(cmd, "run %u %u", &calls, &batches) == 2)
 		return hb_run(calls, batches);
 	if (!strcmp(cmd, "clear")) {
@@ -496,4 +631,4 @@ static void __exit hb_exit(void)
 module_init(hb_init);
 module_exit(hb_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("icmp_guard benchmark: time LOCAL_IN hooks per call");
+MODULE_DESCRIPTION("icmp_guard benchmark: time its hooks per call");
