@@ -88,12 +88,30 @@ ig_require_root()
 	command -v ip >/dev/null || ksft_skip "needs iproute2"
 }
 
+# ig_redirect_every_packet: a Linux router backs off its Redirects to a
+# host (20 ms * 2^n, at most redirect_number of them, route.c): a test whose
+# router must send one per forwarded packet lifts that, for the whole
+# guest (the knobs are global); ig_cleanup puts the old values back.
+IG_ROUTE_SYSCTL=/proc/sys/net/ipv4/route
+ig_redirect_every_packet()
+{
+	read -r IG_OLD_REDIRECT_NUMBER <"$IG_ROUTE_SYSCTL/redirect_number"
+	read -r IG_OLD_REDIRECT_LOAD <"$IG_ROUTE_SYSCTL/redirect_load"
+	echo 1000000 >"$IG_ROUTE_SYSCTL/redirect_number"
+	echo 0 >"$IG_ROUTE_SYSCTL/redirect_load"
+}
+
 ig_cleanup()
 {
 	local ns
 
 	if [ -n "${IG_CLEANUP_HOOK:-}" ]; then
 		$IG_CLEANUP_HOOK || :
+	fi
+	if [ -n "${IG_OLD_REDIRECT_NUMBER:-}" ]; then
+		echo "$IG_OLD_REDIRECT_NUMBER" \
+			>"$IG_ROUTE_SYSCTL/redirect_number" || :
+		echo "$IG_OLD_REDIRECT_LOAD" >"$IG_ROUTE_SYSCTL/redirect_load" || :
 	fi
 	for ns in "${ig_namespaces[@]}"; do
 		ig_netns_del "$ns" 2>/dev/null || :

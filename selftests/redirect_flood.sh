@@ -19,17 +19,11 @@ source "$(dirname "$0")/lib.sh"
 
 ig_begin_lan_test
 
-rt_sysctl=/proc/sys/net/ipv4/route
-read -r old_number <"$rt_sysctl/redirect_number"
-read -r old_load <"$rt_sysctl/redirect_load"
-echo 1000000 >"$rt_sysctl/redirect_number"
-echo 0 >"$rt_sysctl/redirect_load"
+ig_redirect_every_packet
 flood_pid=""
 flood_cleanup()
 {
 	[ -n "$flood_pid" ] && kill $flood_pid 2>/dev/null
-	echo "$old_number" >"$rt_sysctl/redirect_number"
-	echo "$old_load" >"$rt_sysctl/redirect_load"
 }
 IG_CLEANUP_HOOK=flood_cleanup
 

@@ -38,17 +38,11 @@ ktap_header
 flow_pid=""
 flow_log=$(mktemp)
 # r1's Redirects: one per forwarded packet (see redirect_legit.sh).
-rt_sysctl=/proc/sys/net/ipv4/route
-read -r old_number <"$rt_sysctl/redirect_number"
-read -r old_load <"$rt_sysctl/redirect_load"
-echo 1000000 >"$rt_sysctl/redirect_number"
-echo 0 >"$rt_sysctl/redirect_load"
+ig_redirect_every_packet
 flow_cleanup()
 {
 	kill $flow_pid 2>/dev/null || :
 	rm -f "$flow_log"
-	echo "$old_number" >"$rt_sysctl/redirect_number"
-	echo "$old_load" >"$rt_sysctl/redirect_load"
 }
 IG_CLEANUP_HOOK=flow_cleanup
 

@@ -27,17 +27,11 @@ flow_log=$(mktemp)
 # UDP and TCP phases of a mode would use them up. Let r1 send one per
 # forwarded packet here; TCP may drop one that arrives while its socket is
 # busy (LockDroppedIcmps), and the next is then applied.
-rt_sysctl=/proc/sys/net/ipv4/route
-read -r old_number <"$rt_sysctl/redirect_number"
-read -r old_load <"$rt_sysctl/redirect_load"
-echo 1000000 >"$rt_sysctl/redirect_number"
-echo 0 >"$rt_sysctl/redirect_load"
+ig_redirect_every_packet
 legit_cleanup()
 {
 	kill $flow_pid $far_pid 2>/dev/null || :
 	rm -f "$flow_log"
-	echo "$old_number" >"$rt_sysctl/redirect_number"
-	echo "$old_load" >"$rt_sysctl/redirect_load"
 }
 IG_CLEANUP_HOOK=legit_cleanup
 

@@ -20,17 +20,7 @@ source "$(dirname "$0")/lib.sh"
 
 ig_begin_lan_test
 
-rt_sysctl=/proc/sys/net/ipv4/route
-read -r old_number <"$rt_sysctl/redirect_number"
-read -r old_load <"$rt_sysctl/redirect_load"
-echo 1000000 >"$rt_sysctl/redirect_number"
-echo 0 >"$rt_sysctl/redirect_load"
-onlink_cleanup()
-{
-	echo "$old_number" >"$rt_sysctl/redirect_number"
-	echo "$old_load" >"$rt_sysctl/redirect_load"
-}
-IG_CLEANUP_HOOK=onlink_cleanup
+ig_redirect_every_packet
 
 # ---- 1. /32 and an onlink default route, r1's real Redirect
 ip -n "$victim" -batch - <<EOF
