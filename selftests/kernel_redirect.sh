@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel's own Redirect tests, with icmp_guard loaded: every Redirect a
+# Linux router really sends there (IPv4 and IPv6, legacy routes and nexthop
+# objects, with and without a VRF) must still be applied. The script is
+# linux-source-6.1's tools/testing/selftests/net/icmp_redirect.sh, which
+# scripts/install-deps installs; it makes its own namespaces:
+#
+#   +----+       +----+       +----+       +----+
+#   | h1 |-------| r1 |-------| r2 |-------| h2 |
+#   +----+  \    +----+       +----+       +----+
+#            \------------------/
+#   r1 forwards h1's packets to r2 out the port they came in, and sends h1
+#   a Redirect; h1's route exception to h2 must then name r2.
+#
+# Each of its namespaces gets icmp_guard's hooks and, with inherit=1 (the
+# default), init_net's knobs. Run once as shipped (enforce, every check):
+# no test of the script may fail. Run again with init_net's policy at block:
+# its Redirect tests must fail, or the guard was not in their path.
+
+source "$(dirname "$0")/lib.sh"
+
+IG_KERNEL_TEST=${IG_KERNEL_TEST:-/usr/src/linux-source-6.1/tools/testing/selftests/net/icmp_redirect.sh}
+
+ig_require_root
+[ -r "$IG_KERNEL_TEST" ] ||
+	ksft_skip "no $IG_KERNEL_TEST (package linux-source-6.1)"
+ig_require_module
+ktap_header
+
+host_knob()
+{
+	echo "$2" >"/proc/sys/net/ipv4/icmp_guard/$1"
+}
+
+# run_kernel_test: the script's "Tests passed/failed" figures, "P F"; the
+# tests that failed, as comments on stderr.
+run_kernel_test()
+{
+	local log
+
+	log=$(mktemp)
+	bash "$IG_KERNEL_TEST" >"$log" 2>&1 || :
+	awk '/^Tests passed:/ { p = $3 } /^Tests failed:/ { f = $3 }
+	     END { print p + 0, f + 0 }' "$log"
+	grep -E 'TEST:.*\[FAIL\]' "$log" | sed 's/^/# /' | head -n 40 >&2
+	rm -f "$log"
+}
+
+host_knob inherit 1
+host_knob policy 2
+read -r passed failed < <(run_kernel_test)
+check "the kernel's icmp_redirect.sh ran its tests ($passed)" \
+	test "$passed" -ge 20
+check_eq "no test of it fails with icmp_guard enforcing" 0 "$failed"
+
+host_knob policy 3
+read -r passed failed < <(run_kernel_test)
+# 6.1's script has 12 IPv4 Redirect tests: 3 in each of its 4 modes.
+check "with policy=block its IPv4 Redirect tests fail ($failed of 12)" \
+	test "$failed" -ge 12
+host_knob policy 2
+
+ktap_finish
