@@ -59,8 +59,8 @@
  */
 #define IG_EV_MERGE	HZ
 
-/* The largest flow key, in u64 words: struct ig_ev4_key. */
-#define IG_EV_KEY_WORDS	3
+/* The largest flow key, in u64 words: struct ig_ev6_key. */
+#define IG_EV_KEY_WORDS	8
 
 struct ig_ev_span {
 	u64 stamp;		/* jiffies64 of its newest datagram */
@@ -149,8 +149,8 @@ void icmp_guard_ev_exit(struct icmp_guard_net *ign)
 }
 
 /*
- * K is a family's flow key (struct ig_ev4_key for IPv4), zero-padded to a
- * multiple of 8 bytes. The bucket is the tag's low bits; bit 32 keeps a
+ * K is a family's flow key (struct ig_ev4_key or ig_ev6_key), zero-padded
+ * to a multiple of 8 bytes. The bucket is the tag's low bits; bit 32 keeps a
  * tag from being 0, which marks a free slot.
  */
 static u64 ig_ev_tag(const struct icmp_guard_net *ign, const void *k,
@@ -167,6 +167,7 @@ static u64 ig_ev_tag_cached(const struct icmp_guard_net *ign,
 	size_t i, n = klen / sizeof(u64);
 
 	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(c->key));
+	BUILD_BUG_ON(sizeof(struct ig_ev6_key) > sizeof(c->key));
 	if (c->ign == ign) {
 		for (i = 0; i < n && c->key[i] == k[i]; i++)
 			;
