@@ -278,7 +278,7 @@ static int ig6_check_target(const struct ig6_redirect *r)
 	    ipv6_addr_equal(t, &r->saddr) ||
 	    ((type & IPV6_ADDR_LINKLOCAL) && !t->s6_addr32[2] &&
 	     !t->s6_addr32[3]) ||
-	    ipv6_chk_addr(r->net, t, NULL, 0))
+	    ipv6_chk_addr(r->net, t, r->dev, 0))
 		return IG_DROP_BAD_NEW_GATEWAY;
 	return 0;
 }
@@ -309,7 +309,8 @@ static int ig6_check_tlla(struct sk_buff *skb, const struct ig6_redirect *r)
 
 /*
  * Check 6: the embedded datagram, when there is one, is from this host
- * and to the destination the Redirect is about. Linux creates its route
+ * (an address of the receiving port's L3 domain: its VRF, or the
+ * namespace's main one) and to the destination the Redirect is about. Linux creates its route
  * exception for the Redirect's destination and never compares it with the
  * embedded datagram's (rt6_do_redirect()).
  */
@@ -318,7 +319,7 @@ static int ig6_check_inner_source(const struct ig6_redirect *r)
 	if (!r->has_inner)
 		return 0;
 	if (r->inner.version != 6 ||
-	    !ipv6_chk_addr(r->net, &r->inner.saddr, NULL, 0))
+	    !ipv6_chk_addr(r->net, &r->inner.saddr, r->dev, 0))
 		return IG_DROP_INNER_SOURCE;
 	if (!ipv6_addr_equal(&r->inner.daddr, &r->dest))
 		return IG_DROP_INNER_DEST;
@@ -600,7 +601,9 @@ static noinline void ig6_out(struct sk_buff *skb,
 	const u8 *l4;
 	int policy, thoff;
 
-	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET6)
+	/* A VRF's own pass (vrf_ip6_out_direct()) comes again on its port. */
+	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET6 ||
+	    (state->out && netif_is_l3_master(state->out)))
 		return;
 	rt = container_of(dst, struct rt6_info, dst);
 	if (!(rt->rt6i_flags & RTF_GATEWAY))

@@ -651,12 +651,16 @@ setup_lan6()
 	done
 	lan6_host "$r1" $LL_R1 2001:db8:1::1 \
 		"route add 2001:db8:2::/64 via $LL_R2 dev eth0" || return 1
+	# Neighbour Solicitations leave from a link-local address: eth1 and
+	# far need one too.
 	lan6_host "$r2" $LL_R2 2001:db8:1::2 \
 		"addr add 2001:db8:2::2/64 dev eth1 nodad
+		addr add $LL_R2/64 dev eth1 nodad
 		link set eth1 up" || return 1
 	lan6_host "$attacker" $LL_ATTACKER 2001:db8:1::66 || return 1
 	ip -n "$far" -batch - <<-EOF || return 1
 		addr add $V6_FAR/64 dev eth0 nodad
+		addr add fe80::20/64 dev eth0 nodad
 		link set eth0 up
 		route add default via 2001:db8:2::2
 	EOF

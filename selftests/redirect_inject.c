@@ -511,7 +511,8 @@ static const char usage_text[] =
 	"  -q, --quiet, --selftest, -h, --help\n"
 	"IPv6 (IPv6 addresses): an ND Redirect, code 0, hop limit 255; -g is\n"
 	"the target, --dest the destination (default --inner-dst)\n"
-	"  --dest IP, --tlla MAC, --no-rh, --flowlabel N (the inner one)\n"
+	"  --dest IP, --tlla MAC, --no-rh (--rh: with it again),\n"
+	"  --flowlabel N (the embedded datagram's)\n"
 	"  --opt-zero, --opt-over N  an option of length 0; one N*8 too long\n"
 	"  --hbh, --frag-atomic       a Hop-by-Hop header; an atomic fragment\n"
 	"  --ra LIFETIME              a Router Advertisement from -s instead\n";
@@ -588,7 +589,7 @@ enum {
 	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_FRAG_REST, O_RATE, O_RANDOM_SRC,
 	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ, O_INNER_HEX,
 	O_DEST, O_TLLA, O_NO_RH, O_FLOWLABEL, O_OPT_ZERO, O_OPT_OVER, O_HBH,
-	O_FRAG_ATOMIC, O_RA,
+	O_FRAG_ATOMIC, O_RA, O_RH,
 };
 
 static const struct option longopts[] = {
@@ -633,6 +634,7 @@ static const struct option longopts[] = {
 	{ "dest", required_argument, NULL, O_DEST },
 	{ "tlla", required_argument, NULL, O_TLLA },
 	{ "no-rh", no_argument, NULL, O_NO_RH },
+	{ "rh", no_argument, NULL, O_RH },
 	{ "flowlabel", required_argument, NULL, O_FLOWLABEL },
 	{ "opt-zero", no_argument, NULL, O_OPT_ZERO },
 	{ "opt-over", required_argument, NULL, O_OPT_OVER },
@@ -793,6 +795,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case O_NO_RH:
 			o->no_rh = true;
+			break;
+		case O_RH:
+			o->no_rh = false;
 			break;
 		case O_FLOWLABEL:
 			o->flowlabel = parse_num(optarg, 0, 0xfffff);
@@ -1101,6 +1106,10 @@ static void mutate6(const struct opts *base, struct opts *p)
 		memcpy(p->target6, p->dest6, 16);
 	if (chance(5))
 		p->dest6[0] = 0xff;
+	else if (chance(5))
+		p->dest6[15] ^= 1 + rnd64() % 255;
+	if (chance(5))
+		p->inner_src6[15] ^= 1 + rnd64() % 255;
 	p->have_tlla = chance(40);
 	if (p->have_tlla) {
 		r = rnd64();
