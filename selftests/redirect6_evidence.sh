@@ -18,6 +18,9 @@ source "$(dirname "$0")/lib.sh"
 
 ig_begin_lan6_test
 ip -n "$r1" -6 route replace blackhole 2001:db8:2::/64
+# A quote is forged some seconds after the datagram left, on a loaded
+# host under TCG: a wide window, but for its own case.
+ig_sysctl "$victim" evidence_ms 10000
 
 qout=$(mktemp)
 qpid=""
@@ -51,7 +54,10 @@ quoted()
 
 # forge DESC DELTAS ROUTE HEX [inject args]: the attacker, as r1 by address
 # and MAC, target itself, embeds HEX; then the counter deltas and the
-# victim's route to far.
+# victim's route to far (ROUTE "-": not asserted). It is sent from the
+# victim's port of the bridge: from the attacker's port, r1's MAC would
+# move there in the bridge's table (port stealing), and r1 would stop
+# seeing the victim's traffic.
 forge()
 {
 	local desc=$1 deltas=$2 route=$3 hex=$4
@@ -59,11 +65,12 @@ forge()
 	shift 4
 	reset_victim6_routes
 	ig_snap "$victim"
-	inject6 "$attacker" --src-mac "$R1_MAC" -g $LL_ATTACKER \
-		--inner-hex "$hex" "$@"
+	ig_inject6_at "$lan" "$(lan_port "$victim")" --src-mac "$R1_MAC" \
+		-g $LL_ATTACKER --inner-hex "$hex" "$@"
 	ig_wait_for 10 moved || :
 	check_deltas "$victim" "$desc: counted" $deltas
-	check_eq "$desc: far via" "$route" "$(victim6_gw $V6_FAR)"
+	[ "$route" = - ] ||
+		check_eq "$desc: far via" "$route" "$(victim6_gw $V6_FAR)"
 }
 moved() { [ "$(ig_delta "$victim" InRedirects)" -ge 1 ]; }
 OK="InRedirects=1 Accepted=1"
@@ -111,7 +118,9 @@ flow udp
 quote --proto udp --dport 8080
 quoted udp
 check "udp: r1 saw the victim's datagram" test -n "$udp"
-forge "udp: the exact quote is accepted" "$OK" $LL_ATTACKER "$udp"
+# Linux 6.1 does not apply it (an unbound socket: ip6_sk_redirect() with
+# oif 0), 6.12 does: only icmp_guard's verdict is asserted.
+forge "udp: the exact quote is accepted" "$OK" - "$udp"
 quote --proto udp --dport 8080 --label-xor 0x5
 quoted udp_bad
 forge "udp: every field right but the flow label: refused" "$NOEV" \
@@ -150,7 +159,7 @@ quoted echo
 ig_sleep 1
 forge "echo: the exact quote after evidence_ms: refused" "$NOEV" $LL_R1 \
 	"$echo"
-ig_sysctl "$victim" evidence_ms 2000
+ig_sysctl "$victim" evidence_ms 10000
 
 # ---- without flow labels
 ig_nsh "$victim" 'echo 0 > /proc/sys/net/ipv6/auto_flowlabels'
