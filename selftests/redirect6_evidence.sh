@@ -33,9 +33,11 @@ ev_cleanup()
 IG_CLEANUP_HOOK=ev_cleanup
 
 # quote ARGS: capture in r1 the victim's next datagram to far matching
-# ARGS (ig_quote.py's); quoted VAR: its hex into VAR.
+# ARGS (ig_quote.py's), once its route to far is back via r1; quoted VAR:
+# its hex into VAR.
 quote()
 {
+	reset_victim6_routes
 	ip netns exec "$r1" python3 "$IG_DIR/ig_quote.py" eth0 \
 		--src $V6_VICTIM --dst $V6_FAR --info "$@" \
 		>"$qout" 2>"$qout.err" &
@@ -52,18 +54,39 @@ quoted()
 	grep -v ready "$qout.err" | sed 's/^/# /'
 }
 
+# label_off HEX, seq_off HEX: the quote with its flow label changed, with
+# TCP's sequence number 100000 further: a blind forger's guesses.
+label_off()
+{
+	python3 -c '
+import sys
+q = bytearray.fromhex(sys.argv[1])
+q[3] ^= 0x10
+print(q.hex())' "$1"
+}
+seq_off()
+{
+	python3 -c '
+import sys
+q = bytearray.fromhex(sys.argv[1])
+s = (int.from_bytes(q[44:48], "big") + 100000) & 0xffffffff
+q[44:48] = s.to_bytes(4, "big")
+print(q.hex())' "$1"
+}
+
 # forge DESC DELTAS ROUTE HEX [inject args]: the attacker, as r1 by address
 # and MAC, target itself, embeds HEX; then the counter deltas and the
 # victim's route to far (ROUTE "-": not asserted). It is sent from the
 # victim's port of the bridge: from the attacker's port, r1's MAC would
 # move there in the bridge's table (port stealing), and r1 would stop
-# seeing the victim's traffic.
+# seeing the victim's traffic. The routes are not reset here: that would
+# invalidate a TCP socket's cached route, and Linux would not apply a
+# Redirect about it; each case refused comes before the one accepted.
 forge()
 {
 	local desc=$1 deltas=$2 route=$3 hex=$4
 
 	shift 4
-	reset_victim6_routes
 	ig_snap "$victim"
 	ig_inject6_at "$lan" "$(lan_port "$victim")" --src-mac "$R1_MAC" \
 		-g $LL_ATTACKER --inner-hex "$hex" "$@"
@@ -105,50 +128,36 @@ quote --proto icmp --icmp-type 128
 victim6_ping $V6_FAR || :
 quoted echo
 check "echo: r1 saw the victim's echo request" test -n "$echo"
+forge "echo: every field right but the flow label: refused" "$NOEV" \
+	$LL_R1 "$(label_off "$echo")"
 forge "echo: the exact quote (a forger who sees it) is accepted" "$OK" \
 	$LL_ATTACKER "$echo"
-quote --proto icmp --icmp-type 128 --label-xor 1
-victim6_ping $V6_FAR || :
-quoted echo_bad
-forge "echo: every field right but the flow label: refused" "$NOEV" \
-	$LL_R1 "$echo_bad"
 
 # ---- connected UDP
-flow udp
 quote --proto udp --dport 8080
+flow udp
 quoted udp
 check "udp: r1 saw the victim's datagram" test -n "$udp"
-# Linux 6.1 does not apply it (an unbound socket: ip6_sk_redirect() with
-# oif 0), 6.12 does: only icmp_guard's verdict is asserted.
-forge "udp: the exact quote is accepted" "$OK" - "$udp"
-quote --proto udp --dport 8080 --label-xor 0x5
-quoted udp_bad
 forge "udp: every field right but the flow label: refused" "$NOEV" \
-	$LL_R1 "$udp_bad"
+	$LL_R1 "$(label_off "$udp")"
 forge "udp: the exact quote about another destination: refused" \
 	"InRedirects=1 Dropped=1 DropInnerDest=1" $LL_R1 "$udp" \
 	--dest 2001:db8:2::99 --inner-dst 2001:db8:2::99
+# Linux 6.1 does not apply it (an unbound socket: ip6_sk_redirect() with
+# oif 0), 6.12 does: only icmp_guard's verdict is asserted.
+forge "udp: the exact quote is accepted" "$OK" - "$udp"
 stop_flow
 
 # ---- TCP
-flow tcp
 quote --proto tcp --dport 8080
+flow tcp
 quoted syn
 check "tcp: r1 saw the victim's SYN" test -n "$syn"
-forge "tcp: the exact quote is accepted" "$OK" $LL_ATTACKER "$syn"
 forge "tcp: the sequence number off by 100000: refused" "$NOEV" $LL_R1 \
-	"$(ip netns exec "$r1" python3 -c '
-import sys
-q = bytearray.fromhex(sys.argv[1])
-s = (int.from_bytes(q[44:48], "big") + 100000) & 0xffffffff
-q[44:48] = s.to_bytes(4, "big")
-print(q.hex())' "$syn")"
+	"$(seq_off "$syn")"
 forge "tcp: the flow label wrong: refused" "$NOEV" $LL_R1 \
-	"$(ip netns exec "$r1" python3 -c '
-import sys
-q = bytearray.fromhex(sys.argv[1])
-q[3] ^= 0x10
-print(q.hex())' "$syn")"
+	"$(label_off "$syn")"
+forge "tcp: the exact quote is accepted" "$OK" $LL_ATTACKER "$syn"
 stop_flow
 
 # ---- out of the window
@@ -163,8 +172,8 @@ ig_sysctl "$victim" evidence_ms 10000
 
 # ---- without flow labels
 ig_nsh "$victim" 'echo 0 > /proc/sys/net/ipv6/auto_flowlabels'
-flow udp
 quote --proto udp --dport 8080
+flow udp
 quoted udp
 check "auto_flowlabels=0: the datagram has no flow label" \
 	test "${udp:3:5}" = 00000
@@ -176,8 +185,8 @@ victim6_ping $V6_FAR || :
 quoted echo
 forge "auto_flowlabels=0: an echo request still is, the exact quote accepted" \
 	"$OK" $LL_ATTACKER "$echo"
-flow tcp
 quote --proto tcp --dport 8080
+flow tcp
 quoted syn
 forge "auto_flowlabels=0: a SYN still is, the exact quote accepted" \
 	"$OK" $LL_ATTACKER "$syn"

@@ -1104,6 +1104,8 @@ static void mutate6(const struct opts *base, struct opts *p)
 	}
 	if (chance(10))
 		memcpy(p->target6, p->dest6, 16);
+	else if (chance(5))
+		memcpy(p->target6, chance(50) ? p->src6 : p->dst6, 16);
 	if (chance(5))
 		p->dest6[0] = 0xff;
 	else if (chance(5))
