@@ -96,6 +96,7 @@ static unsigned int ig_ev_buckets __read_mostly;
  */
 struct ig_ev_cache {
 	const struct icmp_guard_net *ign;
+	size_t klen;		/* the key's family: its length */
 	u64 key[IG_EV_KEY_WORDS];
 	u64 tag;
 };
@@ -168,13 +169,14 @@ static u64 ig_ev_tag_cached(const struct icmp_guard_net *ign,
 
 	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(c->key));
 	BUILD_BUG_ON(sizeof(struct ig_ev6_key) > sizeof(c->key));
-	if (c->ign == ign) {
+	if (c->ign == ign && c->klen == klen) {
 		for (i = 0; i < n && c->key[i] == k[i]; i++)
 			;
 		if (i == n)
 			return c->tag;
 	}
 	c->ign = ign;
+	c->klen = klen;
 	memcpy(c->key, k, klen);
 	c->tag = ig_ev_tag(ign, k, klen);
 	return c->tag;
