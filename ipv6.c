@@ -310,9 +310,9 @@ static int ig6_check_tlla(struct sk_buff *skb, const struct ig6_redirect *r)
 /*
  * Check 6: the embedded datagram, when there is one, is from this host
  * (an address of the receiving port's L3 domain: its VRF, or the
- * namespace's main one) and to the destination the Redirect is about. Linux creates its route
- * exception for the Redirect's destination and never compares it with the
- * embedded datagram's (rt6_do_redirect()).
+ * namespace's main one) and to the destination the Redirect is about.
+ * Linux creates its route exception for the Redirect's destination and
+ * never compares it with the embedded datagram's (rt6_do_redirect()).
  */
 static int ig6_check_inner_source(const struct ig6_redirect *r)
 {
