@@ -99,6 +99,7 @@ for mode in legacy ra nexthop vrf; do
 	check "$mode: r1's Redirect about a ping is honoured (via r2)" \
 		ig_wait_for 10 redirected
 	check_eq "$mode: no Redirect dropped" 0 "$(ig_delta "$victim" Dropped)"
+	ig_sysctl "$victim" log 1
 	accepted=$(ig_delta "$victim" Accepted)
 	check "$mode: r1's Redirects counted as accepted ($accepted)" \
 		test "$accepted" -ge 1
@@ -112,7 +113,8 @@ l.listen()
 while True:
     c, _ = l.accept()
     while c.recv(65536):
-        pass' >/dev/null 2>&1 &
+        pass
+    c.close()' >/dev/null 2>&1 &
 	far_pid=$!
 	# As in redirect_legit.sh: r1's Redirects leave 10 ms late, or TCP
 	# finds its socket busy and drops them (LockDroppedIcmps).
@@ -129,6 +131,7 @@ while True:
 		stop_flow
 		echo "# $mode: $kind: Linux alone routes far via $linux after r1's Redirects"
 		ig_load
+		ig_sysctl "$victim" log 1
 		reset_victim6_routes
 		ig_snap "$victim"
 		flow $kind
@@ -143,16 +146,21 @@ while True:
 			check "$mode: $kind: r1's Redirect is honoured, as without the module" \
 				ig_wait_for 50 via_r2
 		fi
-		stop_flow
-		sort "$flow_log" | uniq -c | sed "s/^/# $mode: $kind: /"
+		# Judged while the flow runs: its teardown's last segments
+		# may leave from a time-wait socket, whose datagrams are
+		# never evidence (see main.c), and r1 may redirect those.
 		check_eq "$mode: $kind: no Redirect dropped" 0 \
 			"$(ig_delta "$victim" Dropped)"
 		check "$mode: $kind: accepted ($(ig_delta "$victim" Accepted))" \
 			test "$(ig_delta "$victim" Accepted)" -ge 1
+		stop_flow
+		sort "$flow_log" | uniq -c | sed "s/^/# $mode: $kind: /"
 	done
 	kill $far_pid
 	wait $far_pid 2>/dev/null || :
 	far_pid=""
+	# Nothing in flight while the counters are read.
+	ig_sleep 1
 	check_invariants "$victim"
 done
 
