@@ -258,10 +258,11 @@ void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
 	u64 tag;
 
 	BUILD_BUG_ON(sizeof(struct ig_ev4_key) > sizeof(o->key));
+	BUILD_BUG_ON(sizeof(struct ig_ev6_key) > sizeof(o->key));
 	local_irq_save(flags);
 	o = this_cpu_ptr(&ig_ev_open);
-	tag = o->t == t && !memcmp(o->key, k, klen) ? o->tag :
-	      ig_ev_tag(ign, k, klen);
+	tag = o->t == t && o->klen == klen && !memcmp(o->key, k, klen) ?
+	      o->tag : ig_ev_tag(ign, k, klen);
 	if (!merge) {
 		ig_ev_publish(t, tag, &span, false);
 		goto out;
@@ -274,6 +275,7 @@ void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
 	o->sk = sk;
 	o->dst = dst;
 	o->tag = tag;
+	o->klen = klen;
 	memcpy(o->key, k, klen);
 	o->span = span;
 	raw_write_seqcount_end(&o->seq);
@@ -303,7 +305,7 @@ bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 		do {
 			start = raw_read_seqcount_begin(&o->seq);
 			found = READ_ONCE(o->t) == t && o->tag == tag &&
-				!memcmp(o->key, k, klen) &&
+				o->klen == klen && !memcmp(o->key, k, klen) &&
 				ig_ev_holds(&o->span, id, seq, now, window);
 		} while (read_seqcount_retry(&o->seq, start));
 		if (found)

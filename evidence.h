@@ -50,6 +50,7 @@ struct ig_ev_open {
 	const void *sk;		/* the socket and route that opened it */
 	const void *dst;
 	u64 tag;
+	size_t klen;		/* the key's family: its length */
 	u64 key[IG_EV_KEY_WORDS];
 	struct ig_ev_span span;
 };

@@ -7,6 +7,7 @@
 #define _ICMP_GUARD_H
 
 #include <linux/types.h>
+#include <linux/in6.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit_types.h>
 #include <linux/siphash.h>
@@ -57,6 +58,10 @@ struct ig_sender;
 	  "embedded datagram is of a kind anyone can make this host send") \
 	C(DROP_NO_EVIDENCE,	"DropNoEvidence",			\
 	  "embedded datagram was not sent via this gateway recently")	\
+	C(DROP_TLLA,		"DropTlla",				\
+	  "target link-layer address contradicts its neighbour entry")	\
+	C(DROP_INNER_DEST,	"DropInnerDest",			\
+	  "embedded datagram is not to the redirected destination")	\
 	C(DROP_BLOCKED,		"DropBlocked",		"policy is block") \
 	C(MONITOR_WOULD_DROP,	"MonitorWouldDrop",	"")		\
 	C(DROP_NO_MEMORY,	"DropNoMemory",				\
@@ -134,8 +139,8 @@ struct ig_ev {
 	struct ig_ev_table *table;
 };
 
-/* The largest flow key, in u64 words: struct ig_ev4_key. */
-#define IG_EV_KEY_WORDS	3
+/* The largest flow key, in u64 words: struct ig_ev6_key. */
+#define IG_EV_KEY_WORDS	8
 
 /*
  * An IPv4 flow as the egress record keys it; zero the padding. Read as u64
@@ -154,6 +159,23 @@ struct ig_ev4_key {
 
 /* The hooks each namespace registers (main.c). */
 #define IG_NR_HOOKS	2
+
+/*
+ * An IPv6 flow as the egress record keys it (ipv6.c); zero the padding.
+ * IPv6 has no IP ID: the flow label, a keyed hash of the flow when
+ * net.ipv6.auto_flowlabels is on, is part of the key instead.
+ */
+struct ig_ev6_key {
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	struct in6_addr gw;	/* the router, as rt6_nexthop() names it */
+	int ifindex;		/* the output device, a VRF's port */
+	__be32 flowlabel;
+	__be16 sport;		/* ICMPv6: the echo identifier */
+	__be16 dport;
+	u8 proto;
+	u8 pad[3];
+} __aligned(8);
 
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
@@ -186,6 +208,9 @@ void icmp_guard_proc_exit(struct net *net, struct icmp_guard_net *ign);
 /* ratelimiter.c */
 int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
 			const u8 *lladdr, struct ig_sender **sender);
+int icmp_guard_rl_check6(struct icmp_guard_net *ign,
+			 const struct in6_addr *addr, const u8 *lladdr,
+			 struct ig_sender **sender);
 void icmp_guard_rl_account(struct ig_sender *s, bool accepted);
 int icmp_guard_rl_senders(const struct icmp_guard_net *ign);
 int icmp_guard_rl_init(struct icmp_guard_net *ign);
@@ -203,5 +228,9 @@ int icmp_guard_ev_init(struct icmp_guard_net *ign);
 void icmp_guard_ev_exit(struct icmp_guard_net *ign);
 bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 			 size_t klen, u16 id, u32 seq, unsigned long window);
+
+/* ipv6.c: ND Redirects, net.ipv6.icmp_guard, /proc/net/icmp_guard/stats6 */
+int icmp_guard_ipv6_init(void);
+void icmp_guard_ipv6_exit(void);
 
 #endif /* _ICMP_GUARD_H */

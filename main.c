@@ -966,10 +966,15 @@ static int __init icmp_guard_init(void)
 	ret = register_pernet_subsys(&icmp_guard_net_ops);
 	if (ret)
 		goto err_exit_rl;
+	ret = icmp_guard_ipv6_init();
+	if (ret)
+		goto err_unregister;
 	pr_info("loaded; egress record: %u flows, %zu bytes per namespace\n",
 		icmp_guard_ev_flows(), icmp_guard_ev_bytes());
 	return 0;
 
+err_unregister:
+	unregister_pernet_subsys(&icmp_guard_net_ops);
 err_exit_rl:
 	icmp_guard_rl_module_exit();
 	return ret;
@@ -977,6 +982,7 @@ err_exit_rl:
 
 static void __exit icmp_guard_exit(void)
 {
+	icmp_guard_ipv6_exit();
 	unregister_pernet_subsys(&icmp_guard_net_ops);
 	icmp_guard_rl_module_exit();
 	pr_info("unloaded\n");

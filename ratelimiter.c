@@ -6,7 +6,8 @@
  * randomised. Entries are reclaimed by deferrable work as soon as their
  * bucket is full again.
  *
- * A sender is its IP address and its MAC address: an attacker who spoofs
+ * A sender is its IP address (IPv4 as a v4-mapped IPv6 address, so that
+ * both families share one table) and its MAC address: an attacker who spoofs
  * the gateway's IP from its own MAC fills its own bucket, not the gateway's.
  * The table is per namespace, so the namespace is part of the key too.
  */
@@ -22,12 +23,13 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 
 #include "icmp_guard.h"
 
 /*
- * 96 bytes on x86_64 without lock debugging: the fields pack. tokens,
+ * 112 bytes on x86_64 without lock debugging: the fields pack. tokens,
  * last_ns and the counts are written under the lock, with WRITE_ONCE() for
  * the procfs reader, which reads them locklessly.
  */
@@ -40,7 +42,7 @@ struct ig_sender {
 	u64 accepted;
 	u64 dropped;
 	spinlock_t lock;	/* tokens, last_ns, the per-sender counts */
-	__be32 addr;
+	struct in6_addr addr;	/* IPv4: v4-mapped */
 	u8 lladdr[ETH_ALEN];
 };
 
@@ -76,12 +78,17 @@ static u64 ig_now(void)
 	return ktime_get_boot_fast_ns();
 }
 
-static u32 ig_sender_hash(const struct icmp_guard_net *ign, __be32 addr,
-			  const u8 *lladdr)
+static u32 ig_sender_hash(const struct icmp_guard_net *ign,
+			  const struct in6_addr *addr, const u8 *lladdr)
 {
-	return hsiphash_3u32((__force u32)addr, get_unaligned((u32 *)lladdr),
-			     get_unaligned((u16 *)(lladdr + 4)),
-			     &ign->rl.key) & (IG_RL_BUCKETS - 1);
+	struct {
+		struct in6_addr addr;
+		u8 lladdr[ETH_ALEN];
+		u8 pad[2];
+	} k = { .addr = *addr };
+
+	ether_addr_copy(k.lladdr, lladdr);
+	return hsiphash(&k, sizeof(k), &ign->rl.key) & (IG_RL_BUCKETS - 1);
 }
 
 /* Nanoseconds one Redirect costs at RATE per second; 0 < rate <= 1e9. */
@@ -123,13 +130,14 @@ static bool ig_take(u64 *tokens, u64 *last_ns, u64 now, u64 cost, u64 take,
 }
 
 static struct ig_sender *ig_sender_find(struct hlist_head *bucket,
-					__be32 addr, const u8 *lladdr)
+					const struct in6_addr *addr,
+					const u8 *lladdr)
 {
 	struct ig_sender *s;
 
 	hlist_for_each_entry_rcu(s, bucket, node)
-		if (s->addr == addr && ether_addr_equal_unaligned(s->lladdr,
-								  lladdr))
+		if (ipv6_addr_equal(&s->addr, addr) &&
+		    ether_addr_equal_unaligned(s->lladdr, lladdr))
 			return s;
 	return NULL;
 }
@@ -141,8 +149,8 @@ static struct ig_sender *ig_sender_find(struct hlist_head *bucket,
  * then reset at will.
  */
 static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
-				       __be32 addr, const u8 *lladdr, u64 now,
-				       u64 cap)
+				       const struct in6_addr *addr,
+				       const u8 *lladdr, u64 now, u64 cap)
 {
 	struct ig_rl *rl = &ign->rl;
 	struct hlist_head *bucket;
@@ -178,7 +186,7 @@ static struct ig_sender *ig_sender_get(struct icmp_guard_net *ign,
 		s = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
-	s->addr = addr;
+	s->addr = *addr;
 	ether_addr_copy(s->lladdr, lladdr);
 	s->last_ns = now;
 	s->tokens = cap;
@@ -196,10 +204,12 @@ out_unlock:
 /*
  * The limiter's verdict for one Redirect from ADDR/LLADDR: 0, or the drop
  * reason. *SENDER is set to the sender's entry (valid until the hook
- * returns, under RCU) for icmp_guard_rl_account(), or NULL.
+ * returns, under RCU) for icmp_guard_rl_account(), or NULL. IPv4 and IPv6
+ * senders share the table, its bounds and the namespace's bucket.
  */
-int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
-			const u8 *lladdr, struct ig_sender **sender)
+int icmp_guard_rl_check6(struct icmp_guard_net *ign,
+			 const struct in6_addr *addr, const u8 *lladdr,
+			 struct ig_sender **sender)
 {
 	u64 cost, cap, gcost, gcap, now = ig_now();
 	struct ig_rl *rl = &ign->rl;
@@ -234,6 +244,15 @@ int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
 		     gcost * get_random_u32_below(3), gcap);
 	spin_unlock(&rl->global_lock);
 	return ok ? 0 : IG_DROP_GLOBAL_LIMIT;
+}
+
+int icmp_guard_rl_check(struct icmp_guard_net *ign, __be32 addr,
+			const u8 *lladdr, struct ig_sender **sender)
+{
+	struct in6_addr a;
+
+	ipv6_addr_set_v4mapped(addr, &a);
+	return icmp_guard_rl_check6(ign, &a, lladdr, sender);
 }
 
 void icmp_guard_rl_account(struct ig_sender *s, bool accepted)
@@ -437,8 +456,11 @@ static int ig_senders_show(struct seq_file *seq, void *v)
 	}
 	s = hlist_entry(v, struct ig_sender, all_node);
 	last = READ_ONCE(s->last_ns);
-	seq_printf(seq, "%pI4 %pM %llu %llu %llu %llu\n",
-		   &s->addr, s->lladdr,
+	if (ipv6_addr_v4mapped(&s->addr))
+		seq_printf(seq, "%pI4", &s->addr.s6_addr32[3]);
+	else
+		seq_printf(seq, "%pI6c", &s->addr);
+	seq_printf(seq, " %pM %llu %llu %llu %llu\n", s->lladdr,
 		   div64_u64(READ_ONCE(s->tokens), cost),
 		   it->now > last ? div_u64(it->now - last, NSEC_PER_MSEC) : 0,
 		   READ_ONCE(s->accepted), READ_ONCE(s->dropped));

@@ -465,6 +465,21 @@ sed '1s/Tokens/Credit/' "$tmp/dst.senders" >"$tmp/fake/senders"
 ICMP_GUARD_PROC=$tmp/fake "$TOOL" -n "$dst" senders >"$tmp/f" 2>"$tmp/f.err"
 check_eq "unknown senders header exits 3" 3 "$?"
 check "unknown senders header: said so" grep -q "header is not" "$tmp/f.err"
+# IPv6 senders share the table (ND Redirects): read as they are, and a
+# broken IPv6 address is malformed.
+six()
+{
+	{ head -1 "$tmp/dst.senders"; echo "$1 6a:f5:3d:f4:6c:25 19 332 1 0"; } \
+		>"$tmp/fake/senders"
+	ICMP_GUARD_PROC=$tmp/fake "$TOOL" -n "$dst" senders >"$tmp/f" \
+		2>"$tmp/f.err"
+	rc=$?
+}
+six fe80::1
+check_eq "an IPv6 sender: exits 0" 0 "$rc"
+check "an IPv6 sender: listed" grep -q "fe80::1 .*6a:f5:3d:f4:6c:25" "$tmp/f"
+six fe80::1::2
+check_eq "a malformed IPv6 sender exits 3" 3 "$rc"
 
 # The module unloaded: status 2, the export file untouched.
 check "module unloads" ig_unload

@@ -15,6 +15,12 @@ ip_forward() does before it sends the Redirect), cut to --quote bytes
 to make the quote of a later GSO segment or a forger's wrong guess; the
 header checksum is fixed after them. Exits 1 if nothing matched within
 --timeout seconds.
+
+With IPv6 addresses it captures an IPv6 datagram (the transport header
+right after the fixed one) and quotes it as Linux's ndisc_send_redirect()
+does: before the hop limit is lowered, cut to --quote bytes (Linux quotes
+up to 1184 bytes in all, about 1136 of the datagram). --label-xor changes
+its flow label, --seq-add TCP's sequence number: a blind forger's guesses.
 """
 
 import argparse
@@ -26,6 +32,7 @@ import time
 
 ETH_P_ALL = 3
 PROTOS = {"icmp": 1, "tcp": 6, "udp": 17}
+PROTOS6 = {"icmp": 58, "tcp": 6, "udp": 17}
 
 
 def ip_csum(hdr):
@@ -77,6 +84,37 @@ def quote(ip, a):
     return bytes(q)
 
 
+def matches6(ip, a):
+    if len(ip) < 48 or ip[0] >> 4 != 6 or ip[6] != PROTOS6[a.proto]:
+        return False
+    if socket.inet_ntop(socket.AF_INET6, ip[8:24]) != a.src or \
+            socket.inet_ntop(socket.AF_INET6, ip[24:40]) != a.dst:
+        return False
+    l4 = ip[40:]
+    if a.proto == "icmp" and a.icmp_type is not None and l4[0] != a.icmp_type:
+        return False
+    if a.proto in ("tcp", "udp") and a.dport is not None and \
+            struct.unpack("!H", l4[2:4])[0] != a.dport:
+        return False
+    if a.proto == "tcp" and a.payload and \
+            struct.unpack("!H", ip[4:6])[0] - (l4[12] >> 4) * 4 <= 0:
+        return False
+    if a.proto == "tcp" and a.flags is not None and l4[13] != a.flags:
+        return False
+    return True
+
+
+def quote6(ip, a):
+    q = bytearray(ip[:max(min(a.quote, 1136), 48)])
+    q[1] ^= (a.label_xor >> 16) & 0x0F
+    q[2] ^= (a.label_xor >> 8) & 0xFF
+    q[3] ^= a.label_xor & 0xFF
+    if a.seq_add and ip[6] == 6:
+        seq = struct.unpack("!I", q[44:48])[0]
+        q[44:48] = struct.pack("!I", (seq + a.seq_add) & 0xFFFFFFFF)
+    return bytes(q)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("iface")
@@ -93,10 +131,12 @@ def main():
     p.add_argument("--id-add", type=int, default=0)
     p.add_argument("--set-id", type=lambda s: int(s, 0))
     p.add_argument("--seq-add", type=int, default=0)
+    p.add_argument("--label-xor", type=lambda s: int(s, 0), default=0)
     p.add_argument("--timeout", type=float, default=10)
     p.add_argument("--info", action="store_true",
                    help="also print id, total length and TCP seq on stderr")
     a = p.parse_args()
+    v6 = ":" in a.src
 
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(ETH_P_ALL))
@@ -109,9 +149,17 @@ def main():
             print("ig_quote: nothing matched", file=sys.stderr)
             return 1
         frame = s.recv(65535)
-        if frame[12:14] != b"\x08\x00" or not matches(frame[14:], a):
-            continue
         ip = frame[14:]
+        if v6:
+            if frame[12:14] != b"\x86\xdd" or not matches6(ip, a):
+                continue
+            if a.info:
+                print("label %#x" % (struct.unpack("!I", ip[0:4])[0] &
+                                     0xFFFFF), file=sys.stderr, flush=True)
+            print(quote6(ip, a).hex(), flush=True)
+            return 0
+        if frame[12:14] != b"\x08\x00" or not matches(ip, a):
+            continue
         if a.info:
             ihl = (ip[0] & 15) * 4
             info = "id %d tot_len %d" % struct.unpack("!HH", ip[4:6] +

@@ -270,15 +270,31 @@ declare -gA IG_BAD=([policy]="-1 4" [demote]="-1 2" [check_gateway]="-1 2"
 # Out of range for every knob: past INT_MAX, not a number.
 IG_BAD_ANY="2147483648 nonsense"
 
-# ig_sysctl NS NAME [VALUE]: read or write net.ipv4.icmp_guard.NAME.
+# The family the helpers below read and write: IPv4's sysctls and stats,
+# or, with IG_FAMILY=6 (the IPv6 tests), net.ipv6.icmp_guard and stats6.
+IG_FAMILY=${IG_FAMILY:-4}
+ig_family_paths()
+{
+	if [ "$IG_FAMILY" = 6 ]; then
+		IG_SYSCTL_DIR=/proc/sys/net/ipv6/icmp_guard
+		IG_STATS_FILE=/proc/net/icmp_guard/stats6
+	else
+		IG_SYSCTL_DIR=/proc/sys/net/ipv4/icmp_guard
+		IG_STATS_FILE=/proc/net/icmp_guard/stats
+	fi
+}
+ig_family_paths
+
+# ig_sysctl NS NAME [VALUE]: read or write net.ipv4.icmp_guard.NAME
+# (net.ipv6 with IG_FAMILY=6).
 ig_sysctl()
 {
 	local ns=$1 name=$2
 
 	if [ $# -ge 3 ]; then
-		ig_nsh "$ns" "echo '$3' > /proc/sys/net/ipv4/icmp_guard/$name"
+		ig_nsh "$ns" "echo '$3' > $IG_SYSCTL_DIR/$name"
 	else
-		ig_nsh "$ns" "read -r v < /proc/sys/net/ipv4/icmp_guard/$name && echo \"\$v\""
+		ig_nsh "$ns" "read -r v < $IG_SYSCTL_DIR/$name && echo \"\$v\""
 	fi
 }
 
@@ -291,16 +307,16 @@ ig_no_evidence()
 	ig_sysctl "$1" check_evidence 0
 }
 
-# ig_stats NS: NS's /proc/net/icmp_guard/stats.
+# ig_stats NS: NS's /proc/net/icmp_guard/stats (stats6 with IG_FAMILY=6).
 ig_stats()
 {
-	ig_nsh "$1" 'while read -r n v; do echo "$n $v"; done < /proc/net/icmp_guard/stats'
+	ig_nsh "$1" "while read -r n v; do echo \"\$n \$v\"; done < $IG_STATS_FILE"
 }
 
 # ig_stat NS NAME: one counter of /proc/net/icmp_guard/stats.
 ig_stat()
 {
-	ig_nsh "$1" "f=missing; while read -r n v; do [ \"\$n\" = '$2' ] && f=\$v && break; done 2>/dev/null < /proc/net/icmp_guard/stats; echo \"\$f\""
+	ig_nsh "$1" "f=missing; while read -r n v; do [ \"\$n\" = '$2' ] && f=\$v && break; done 2>/dev/null < $IG_STATS_FILE; echo \"\$f\""
 }
 
 # ig_snap NS: remember every counter of NS; ig_delta NS NAME: its change.
@@ -587,4 +603,207 @@ inject()
 inject_lan()
 {
 	ig_inject_at "$lan" "$(lan_port "$victim")" "$@"
+}
+
+# ---------------------------------------------------------------- the IPv6 LAN
+#
+# setup_lan6 [legacy|nexthop|vrf|ra]: setup_lan's topology, IPv6 only, with
+# fixed link-local addresses (no EUI-64 ones, no DAD):
+#
+#   victim fe80::10 2001:db8:1::10 --+-- r1 fe80::1 2001:db8:1::1 (router)
+#   attacker fe80::66 2001:db8:1::66 +-- r2 fe80::2 2001:db8:1::2 -- far
+#                                          eth1 2001:db8:2::2    2001:db8:2::20
+#
+# victim reaches 2001:db8:2::/64 through r1's link-local address: a static
+# default route (legacy), a nexthop object, a default in VRF "blue", or a
+# default learned from r1's Router Advertisement (ra); r1 routes it via
+# fe80::2 on the same LAN, so victim -> far traffic makes r1 send victim a
+# real ND Redirect to fe80::2.
+
+V6_VICTIM=2001:db8:1::10
+V6_FAR=2001:db8:2::20
+LL_VICTIM=fe80::10
+LL_R1=fe80::1
+LL_R2=fe80::2
+LL_ATTACKER=fe80::66
+
+# lan6_prep NS: no automatic link-local address, no DAD, for links made
+# in NS from now on.
+lan6_prep()
+{
+	ig_nsh "$1" 'for k in addr_gen_mode:1 accept_dad:0 dad_transmits:0; do echo ${k#*:} > /proc/sys/net/ipv6/conf/default/${k%:*}; done'
+}
+
+# lan6_host NS LL GLOBAL [COMMANDS]
+lan6_host()
+{
+	ip -n "$1" -batch - <<-EOF
+		addr add $2/64 dev eth0 nodad
+		addr add $3/64 dev eth0 nodad
+		link set eth0 up
+		${4:-}
+	EOF
+}
+
+setup_lan6()
+{
+	local mode=${1:-legacy} ns routes="" ports
+
+	setup_ns lan victim r1 r2 attacker far || return 1
+	for ns in "$victim" "$r1" "$r2" "$attacker" "$far"; do
+		lan6_prep "$ns" || return 1
+	done
+	ports=("$victim" "$r1" "$r2" "$attacker")
+	ip -batch - <<-EOF || return 1
+		link add eth1 netns $r2 type veth peer name eth0 netns $far
+		$(for ns in "${ports[@]}"; do
+			echo "link add eth0 netns $ns type veth peer name $(lan_port "$ns") netns $lan"
+		done)
+	EOF
+	ip -n "$lan" -batch - <<-EOF || return 1
+		link add br0 type bridge stp_state 0 forward_delay 0
+		link set br0 up
+		$(for ns in "${ports[@]}"; do
+			echo "link set $(lan_port "$ns") master br0 up"
+		done)
+	EOF
+	for ns in "$r1" "$r2"; do
+		ig_nsh "$ns" 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' ||
+			return 1
+	done
+	lan6_host "$r1" $LL_R1 2001:db8:1::1 \
+		"route add 2001:db8:2::/64 via $LL_R2 dev eth0" || return 1
+	# Neighbour Solicitations leave from a link-local address: eth1 and
+	# far need one too.
+	lan6_host "$r2" $LL_R2 2001:db8:1::2 \
+		"addr add 2001:db8:2::2/64 dev eth1 nodad
+		addr add $LL_R2/64 dev eth1 nodad
+		link set eth1 up" || return 1
+	lan6_host "$attacker" $LL_ATTACKER 2001:db8:1::66 || return 1
+	ip -n "$far" -batch - <<-EOF || return 1
+		addr add $V6_FAR/64 dev eth0 nodad
+		addr add fe80::20/64 dev eth0 nodad
+		link set eth0 up
+		route add default via 2001:db8:2::2
+	EOF
+
+	VRF_ARG=""
+	PING_ARG=""
+	case "$mode" in
+	legacy)
+		IG_GW_ROUTES="route add default via $LL_R1 dev eth0"
+		IG_GW_UNROUTES="route del default via $LL_R1 dev eth0"
+		;;
+	ra)
+		IG_GW_ROUTES=""
+		IG_GW_UNROUTES=""
+		;;
+	nexthop)
+		IG_GW_ROUTES="nexthop add id 1 via $LL_R1 dev eth0
+			route add 2001:db8:2::/48 nhid 1"
+		IG_GW_UNROUTES="route del 2001:db8:2::/48
+			nexthop del id 1"
+		;;
+	vrf)
+		routes="link add blue type vrf table 10
+			link set blue up
+			route add vrf blue unreachable default metric 8192
+			link set eth0 vrf blue up"
+		IG_GW_ROUTES="route add vrf blue default via $LL_R1 dev eth0"
+		IG_GW_UNROUTES="route del vrf blue default via $LL_R1 dev eth0"
+		VRF_ARG="vrf blue"
+		PING_ARG="-I blue"
+		;;
+	esac
+	ip -n "$victim" -6 -batch - <<-EOF || return 1
+		addr add $LL_VICTIM/64 dev eth0 nodad
+		addr add $V6_VICTIM/64 dev eth0 nodad
+		link set eth0 up
+		$routes
+		$IG_GW_ROUTES
+	EOF
+	if [ "$mode" = vrf ]; then
+		# Enslaving flushed the addresses: once more, in the VRF.
+		ip -n "$victim" -6 -batch - <<-EOF || return 1
+			addr add $LL_VICTIM/64 dev eth0 nodad
+			addr add $V6_VICTIM/64 dev eth0 nodad
+		EOF
+	fi
+	VICTIM_MAC=$(ig_mac "$victim" eth0)
+	R1_MAC=$(ig_mac "$r1" eth0)
+	R2_MAC=$(ig_mac "$r2" eth0)
+	ATTACKER_MAC=$(ig_mac "$attacker" eth0)
+}
+
+# victim6_ping ADDR [COUNT]
+victim6_ping()
+{
+	ip netns exec "$victim" ping -6 $PING_ARG -c "${2:-1}" -i 0.2 -W 1 -q \
+		"$1" >/dev/null 2>&1
+}
+
+# victim6_gw ADDR: the router the victim uses for ADDR now ("none" if it
+# has no route, the address itself for an on-link one).
+victim6_gw()
+{
+	local w prev="" gw=none
+
+	for w in $(ip -n "$victim" -6 route get $VRF_ARG "$1" 2>/dev/null); do
+		[ "$prev" = via ] && gw=$w
+		[ "$prev" = dev ] && [ "$gw" = none ] && gw=direct
+		prev=$w
+	done
+	echo "$gw"
+}
+
+# victim6_neigh ADDR: the victim's link-layer address for ADDR on eth0.
+victim6_neigh()
+{
+	local w prev="" ll=none
+
+	for w in $(ip -n "$victim" -6 neigh show "$1" dev eth0 2>/dev/null); do
+		[ "$prev" = lladdr ] && ll=$w
+		prev=$w
+	done
+	echo "$ll"
+}
+
+# Forget every learnt Redirect: the victim's route exceptions go.
+reset_victim6_routes()
+{
+	ip -n "$victim" -6 route flush cache 2>/dev/null || :
+	[ -z "$IG_GW_UNROUTES" ] && return 0
+	ip -n "$victim" -6 -force -batch - <<<"$IG_GW_UNROUTES
+		$IG_GW_ROUTES"
+}
+
+# ig_inject6_at NS IFACE [injector options]: an ND Redirect at the victim's
+# eth0 from IFACE in NS. Defaults: from r1's link-local address, for far,
+# target r2, with no Redirected Header.
+ig_inject6_at()
+{
+	ig_nsexec "$1" "$IG_INJECT" -q -i "$2" \
+		--dst-mac "$VICTIM_MAC" -s $LL_R1 -d $LL_VICTIM \
+		-g $LL_R2 --dest $V6_FAR --inner-src $V6_VICTIM \
+		--inner-dst $V6_FAR "${@:3}"
+}
+
+inject6()
+{
+	ig_inject6_at "$1" eth0 "${@:2}"
+}
+
+# ig_begin_lan6_test [MODE]: root, the injector, the module, KTAP,
+# setup_lan6 MODE, a victim that has resolved r1 and r2.
+ig_begin_lan6_test()
+{
+	IG_FAMILY=6
+	ig_family_paths
+	ig_require_root
+	[ -x "$IG_INJECT" ] || ksft_skip "redirect_inject not built"
+	ig_require_module
+	ktap_header
+	setup_lan6 "${1:-legacy}" || ksft_skip "cannot build the topology"
+	check "victim reaches r1" ig_wait_for 20 victim6_ping $LL_R1%eth0
+	check "victim reaches r2" ig_wait_for 20 victim6_ping $LL_R2%eth0
 }

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * redirect_inject: send crafted IPv4 ICMP Redirects through an AF_PACKET
- * socket, with every header field under control, one or a flood of them.
+ * redirect_inject: send crafted IPv4 ICMP Redirects, or IPv6 ND Redirects,
+ * through an AF_PACKET socket, with every header field under control, one
+ * or a flood of them.
  *
  *   redirect_inject -i eth0 --dst-mac 02:00:00:00:00:01 -s 10.1.0.1 \
  *	-d 10.1.0.10 -g 10.1.0.66 --inner-dst 10.2.0.20 -c 1 -n 1000
+ *   redirect_inject -i eth0 --dst-mac 02:00:00:00:00:01 -s fe80::1 \
+ *	-d fe80::10 -g fe80::66 --inner-dst 2001:db8:2::20
+ *
+ * IPv6 is chosen by the addresses: -s, -d, -g (the target), --dest,
+ * --inner-src and --inner-dst then take IPv6 addresses.
  *
  * The frame is built by build_frame() from struct opts alone, so that other
  * tools (a fuzzer) can reuse the builder. --selftest checks the checksums
@@ -38,7 +44,7 @@
 struct opts {
 	const char *iface;
 	uint8_t src_mac[6], dst_mac[6];
-	bool have_src_mac, have_dst_mac;
+	bool have_src_mac, have_dst_mac, have_type, have_inner_icmp_type;
 	uint32_t src, dst, gw;		/* network order */
 	uint8_t type, code;
 	uint32_t inner_src, inner_dst;
@@ -68,6 +74,21 @@ struct opts {
 	uint64_t seed;
 	bool quiet;
 	bool fuzz;
+	/* IPv6: an ND Redirect (or, with --ra, a Router Advertisement) */
+	bool v6;
+	bool have_code;
+	uint8_t src6[16], dst6[16], target6[16], dest6[16];
+	uint8_t inner_src6[16], inner_dst6[16];
+	bool have_dest6;
+	uint32_t flowlabel;		/* the embedded datagram's */
+	uint8_t tlla[6];
+	bool have_tlla;
+	bool no_rh;			/* no Redirected Header option */
+	bool opt_zero;			/* an option of length 0 */
+	int opt_over;			/* >0: an option that overruns by N*8 */
+	bool hbh;			/* a Hop-by-Hop header before ICMPv6 */
+	bool frag_atomic;		/* a Fragment header, offset 0, M=0 */
+	int ra;				/* >0: an RA, router lifetime in s */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -215,6 +236,210 @@ icmp:
 	return len;
 }
 
+/* ---------------------------------------------------------------- IPv6 */
+
+static uint16_t csum6(const uint8_t *src, const uint8_t *dst, const void *p,
+		      size_t len)
+{
+	uint8_t ph[40];
+
+	memcpy(ph, src, 16);
+	memcpy(ph + 16, dst, 16);
+	ph[32] = len >> 24;
+	ph[33] = len >> 16;
+	ph[34] = len >> 8;
+	ph[35] = len;
+	memcpy(ph + 36, "\0\0\0\x3a", 4);	/* next header 58 */
+	return csum(p, len, (uint16_t)~csum(ph, 40, 0));
+}
+
+static void ip6_header(uint8_t *p, uint32_t flow, uint16_t plen,
+		       uint8_t nexthdr, uint8_t hop, const uint8_t *src,
+		       const uint8_t *dst)
+{
+	p[0] = 0x60;
+	p[1] = (flow >> 16) & 0x0f;
+	p[2] = (flow >> 8) & 0xff;
+	p[3] = flow & 0xff;
+	put16(p + 4, plen);
+	p[6] = nexthdr;
+	p[7] = hop;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+}
+
+/*
+ * The IPv6 packet into BUF: the fixed header, optional Hop-by-Hop and
+ * Fragment headers, then the ND Redirect: target, destination, a TLLA
+ * option, options of a bad length, and the Redirected Header with the
+ * embedded datagram (--inner-hex verbatim, or built: IPv6 header, 8 bytes
+ * of transport header, --inner-payload bytes). Returns its length.
+ */
+static size_t build_packet6(const struct opts *o, uint8_t *buf,
+			    const uint8_t *src)
+{
+	uint8_t *p = buf + 40, *icmp, *t, nh = 58;
+	size_t len, ilen;
+
+	if (o->hbh) {
+		p[0] = 58;
+		p[1] = 0;
+		memset(p + 2, 0, 6);
+		p[2] = 1;	/* PadN of 4 */
+		p[3] = 4;
+		nh = 0;
+		p += 8;
+	}
+	if (o->frag_atomic) {
+		p[0] = 58;
+		p[1] = 0;
+		put16(p + 2, 0);
+		memcpy(p + 4, "\x12\x34\x56\x78", 4);
+		if (nh == 0)
+			buf[40 + 0] = 44;
+		else
+			nh = 44;
+		p += 8;
+	}
+	icmp = p;
+	memset(icmp, 0, 8);
+	icmp[0] = o->type;
+	icmp[1] = o->code;
+	if (o->ra) {
+		icmp[4] = 64;			/* cur hop limit */
+		put16(icmp + 6, o->ra);	/* router lifetime */
+		memset(icmp + 8, 0, 8);	/* reachable, retrans */
+		p = icmp + 16;
+		p[0] = 1;			/* SLLA */
+		p[1] = 1;
+		memcpy(p + 2, o->src_mac, 6);
+		p += 8;
+		goto done;
+	}
+	memcpy(icmp + 8, o->target6, 16);
+	memcpy(icmp + 24, o->dest6, 16);
+	p = icmp + 40;
+	if (o->have_tlla) {
+		p[0] = 2;
+		p[1] = 1;
+		memcpy(p + 2, o->tlla, 6);
+		p += 8;
+	}
+	if (o->opt_zero) {
+		memset(p, 0, 8);
+		p[0] = 2;
+		p += 8;
+	}
+	if (!o->no_rh) {
+		uint8_t *rh = p, *inner = p + 8;
+
+		if (o->inner_raw_len) {
+			ilen = o->inner_raw_len;
+			memcpy(inner, o->inner_raw, ilen);
+		} else {
+			ilen = 40 + 8 + o->inner_payload;
+			t = inner + 40;
+			memset(t, 0, 8 + o->inner_payload);
+			switch (o->inner_proto) {
+			case 58:
+				t[0] = o->inner_icmp_type;
+				put16(t + 4, 0x4242);
+				put16(t + 6, 1);
+				break;
+			case IPPROTO_UDP:
+				put16(t, o->inner_sport);
+				put16(t + 2, o->inner_dport);
+				put16(t + 4, 8 + o->inner_payload);
+				break;
+			case IPPROTO_TCP:
+				put16(t, o->inner_sport);
+				put16(t + 2, o->inner_dport);
+				put32n(t + 4, htonl(0x01020304));
+				break;
+			}
+			for (int i = 0; i < o->inner_payload; i++)
+				t[8 + i] = (uint8_t)i;
+			ip6_header(inner, o->flowlabel, 8 + o->inner_payload,
+				   o->inner_proto, 64, o->inner_src6,
+				   o->inner_dst6);
+			if (o->inner_proto == 58)
+				put16(t + 2, csum6(o->inner_src6,
+						   o->inner_dst6, t,
+						   8 + o->inner_payload));
+		}
+		/* Padded with zeros to whole 8-byte units. */
+		while (ilen % 8)
+			inner[ilen++] = 0;
+		memset(rh, 0, 8);
+		rh[0] = 4;
+		rh[1] = (8 + ilen) / 8;
+		p = inner + ilen;
+	}
+	if (o->opt_over) {
+		memset(p, 0, 8);
+		p[0] = 2;
+		p[1] = 1 + o->opt_over;
+		p += 8;
+	}
+done:
+	len = p - buf;
+	ip6_header(buf, 0, len - 40, nh, o->ttl, src, o->dst6);
+	put16(icmp + 2, csum6(src, o->dst6, icmp, p - icmp));
+	if (o->bad_csum)
+		icmp[2] ^= 0x5a;
+	if (o->truncate >= 0 && (size_t)o->truncate < len) {
+		len = o->truncate;
+		if (o->fix_tot_len && len >= 40)
+			put16(buf + 4, len - 40);
+	}
+	return len;
+}
+
+/*
+ * IPv6 frames: one, or fragments (--frag): a Fragment header after the
+ * fixed one, the first fragment of FRAG bytes of what follows it.
+ */
+static int build_frames6(const struct opts *o, uint8_t *frames, size_t *lens,
+			 const uint8_t *src_mac, const uint8_t *src,
+			 uint32_t ident)
+{
+	uint8_t pkt[MAX_FRAME];
+	size_t plen = build_packet6(o, pkt, src), off = 0;
+	int n = 0;
+
+	if (!o->frag || plen <= 40) {
+		memcpy(frames, o->dst_mac, 6);
+		memcpy(frames + 6, src_mac, 6);
+		put16(frames + 12, 0x86dd);
+		memcpy(frames + 14, pkt, plen);
+		lens[0] = 14 + plen;
+		return 1;
+	}
+	while (off < plen - 40 && n < MAX_FRAGS) {
+		size_t chunk = plen - 40 - off;
+		uint8_t *f = frames + n * MAX_FRAME, *ip = f + 14;
+		size_t max = n && o->frag_rest ? o->frag_rest : o->frag;
+		bool more = chunk > max;
+
+		if (more)
+			chunk = max;
+		memcpy(f, o->dst_mac, 6);
+		memcpy(f + 6, src_mac, 6);
+		put16(f + 12, 0x86dd);
+		memcpy(ip, pkt, 40);
+		ip[6] = 44;
+		ip[40] = pkt[6];
+		ip[41] = 0;
+		put16(ip + 42, off | (more ? 1 : 0));
+		put32n(ip + 44, htonl(ident));
+		memcpy(ip + 48, pkt + 40 + off, chunk);
+		put16(ip + 4, 8 + chunk);
+		lens[n++] = 14 + 48 + chunk;
+		off += chunk;
+	}
+	return n;
+}
+
 /*
  * Frames for one packet: one, or --frag fragments, the first of at most
  * FRAG payload bytes, the others of at most --frag-rest. Returns how many;
@@ -283,7 +508,14 @@ static const char usage_text[] =
 	"                       ones make the reassembled skb non-linear\n"
 	"  -n, --count N, --rate PPS, --random-src CIDR, --random-mac, --seed N\n"
 	"  --fuzz               mutate every field of every frame at random\n"
-	"  -q, --quiet, --selftest, -h, --help\n";
+	"  -q, --quiet, --selftest, -h, --help\n"
+	"IPv6 (IPv6 addresses): an ND Redirect, code 0, hop limit 255; -g is\n"
+	"the target, --dest the destination (default --inner-dst)\n"
+	"  --dest IP, --tlla MAC, --no-rh (--rh: with it again),\n"
+	"  --flowlabel N (the embedded datagram's)\n"
+	"  --opt-zero, --opt-over N  an option of length 0; one N*8 too long\n"
+	"  --hbh, --frag-atomic       a Hop-by-Hop header; an atomic fragment\n"
+	"  --ra LIFETIME              a Router Advertisement from -s instead\n";
 
 static void usage(FILE *f)
 {
@@ -356,6 +588,8 @@ enum {
 	O_INNER_PAYLOAD, O_OUTER_IHL, O_TTL, O_BAD_CSUM, O_BAD_IP_CSUM,
 	O_TRUNCATE, O_FIX_TOT_LEN, O_FRAG, O_FRAG_REST, O_RATE, O_RANDOM_SRC,
 	O_RANDOM_MAC, O_SEED, O_SELFTEST, O_FUZZ, O_INNER_HEX,
+	O_DEST, O_TLLA, O_NO_RH, O_FLOWLABEL, O_OPT_ZERO, O_OPT_OVER, O_HBH,
+	O_FRAG_ATOMIC, O_RA, O_RH,
 };
 
 static const struct option longopts[] = {
@@ -397,11 +631,34 @@ static const struct option longopts[] = {
 	{ "selftest", no_argument, NULL, O_SELFTEST },
 	{ "fuzz", no_argument, NULL, O_FUZZ },
 	{ "help", no_argument, NULL, 'h' },
+	{ "dest", required_argument, NULL, O_DEST },
+	{ "tlla", required_argument, NULL, O_TLLA },
+	{ "no-rh", no_argument, NULL, O_NO_RH },
+	{ "rh", no_argument, NULL, O_RH },
+	{ "flowlabel", required_argument, NULL, O_FLOWLABEL },
+	{ "opt-zero", no_argument, NULL, O_OPT_ZERO },
+	{ "opt-over", required_argument, NULL, O_OPT_OVER },
+	{ "hbh", no_argument, NULL, O_HBH },
+	{ "frag-atomic", no_argument, NULL, O_FRAG_ATOMIC },
+	{ "ra", required_argument, NULL, O_RA },
 	{ }
 };
 
+/* An IPv6 address into A (16 bytes), which makes the packet IPv6. */
+static bool parse_ip6(struct opts *o, const char *s, uint8_t *a)
+{
+	if (!strchr(s, ':'))
+		return false;
+	if (inet_pton(AF_INET6, s, a) != 1)
+		die("bad IPv6 address", s);
+	o->v6 = true;
+	return true;
+}
+
 static int parse_proto(const char *s)
 {
+	if (!strcmp(s, "icmp6"))
+		return 58;
 	if (!strcmp(s, "icmp"))
 		return IPPROTO_ICMP;
 	if (!strcmp(s, "udp"))
@@ -449,6 +706,37 @@ static void defaults(struct opts *o)
 
 static bool selftest(void);
 
+/* The IPv6 defaults, once every option is known. */
+static void finish_v6(struct opts *o)
+{
+	static const uint8_t zero[16];
+
+	if (!o->iface || !o->have_dst_mac || !memcmp(o->src6, zero, 16) ||
+	    !memcmp(o->dst6, zero, 16) ||
+	    (!o->ra && !o->have_dest6 && !o->have_inner_dst &&
+	     !o->inner_raw_len)) {
+		usage(stderr);
+		die("IPv6: -i, --dst-mac, -s, -d, --dest or --inner-dst needed",
+		    NULL);
+	}
+	if (o->rnd_mask)
+		die("--random-src is IPv4 only", NULL);
+	if (!o->have_type)
+		o->type = o->ra ? 134 : 137;
+	if (!o->have_code)
+		o->code = 0;
+	if (o->inner_proto == IPPROTO_ICMP)
+		o->inner_proto = 58;
+	if (!o->have_inner_icmp_type)
+		o->inner_icmp_type = 129;	/* echo reply */
+	if (o->inner_raw_len >= 40 && !o->have_inner_dst)
+		memcpy(o->inner_dst6, o->inner_raw + 24, 16);
+	if (!o->have_inner_src)
+		memcpy(o->inner_src6, o->dst6, 16);
+	if (!o->have_dest6)
+		memcpy(o->dest6, o->inner_dst6, 16);
+}
+
 static void parse(struct opts *o, int argc, char **argv)
 {
 	int c;
@@ -468,33 +756,74 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->have_dst_mac = true;
 			break;
 		case 's':
-			o->src = parse_ip(optarg);
+			if (!parse_ip6(o, optarg, o->src6))
+				o->src = parse_ip(optarg);
 			break;
 		case 'd':
-			o->dst = parse_ip(optarg);
+			if (!parse_ip6(o, optarg, o->dst6))
+				o->dst = parse_ip(optarg);
 			break;
 		case 'g':
-			o->gw = parse_ip(optarg);
+			if (!parse_ip6(o, optarg, o->target6))
+				o->gw = parse_ip(optarg);
 			break;
 		case 'c':
 			o->code = parse_num(optarg, 0, 255);
+			o->have_code = true;
 			break;
 		case 't':
 			o->type = parse_num(optarg, 0, 255);
+			o->have_type = true;
 			break;
 		case O_INNER_SRC:
-			o->inner_src = parse_ip(optarg);
+			if (!parse_ip6(o, optarg, o->inner_src6))
+				o->inner_src = parse_ip(optarg);
 			o->have_inner_src = true;
 			break;
 		case O_INNER_DST:
-			o->inner_dst = parse_ip(optarg);
+			if (!parse_ip6(o, optarg, o->inner_dst6))
+				o->inner_dst = parse_ip(optarg);
 			o->have_inner_dst = true;
+			break;
+		case O_DEST:
+			parse_ip6(o, optarg, o->dest6);
+			o->have_dest6 = true;
+			break;
+		case O_TLLA:
+			parse_mac(optarg, o->tlla);
+			o->have_tlla = true;
+			break;
+		case O_NO_RH:
+			o->no_rh = true;
+			break;
+		case O_RH:
+			o->no_rh = false;
+			break;
+		case O_FLOWLABEL:
+			o->flowlabel = parse_num(optarg, 0, 0xfffff);
+			break;
+		case O_OPT_ZERO:
+			o->opt_zero = true;
+			break;
+		case O_OPT_OVER:
+			o->opt_over = parse_num(optarg, 1, 100);
+			break;
+		case O_HBH:
+			o->hbh = true;
+			break;
+		case O_FRAG_ATOMIC:
+			o->frag_atomic = true;
+			break;
+		case O_RA:
+			o->ra = parse_num(optarg, 0, 65535);
+			o->v6 = true;
 			break;
 		case O_INNER_PROTO:
 			o->inner_proto = parse_proto(optarg);
 			break;
 		case O_INNER_ICMP_TYPE:
 			o->inner_icmp_type = parse_num(optarg, 0, 255);
+			o->have_inner_icmp_type = true;
 			break;
 		case O_INNER_SPORT:
 			o->inner_sport = parse_num(optarg, 0, 65535);
@@ -585,6 +914,10 @@ static void parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind != argc)
 		die("unexpected argument", argv[optind]);
+	if (o->v6) {
+		finish_v6(o);
+		return;
+	}
 	if (!o->iface || !o->have_dst_mac || !o->src || !o->dst ||
 	    !o->have_inner_dst) {
 		usage(stderr);
@@ -630,6 +963,39 @@ static bool selftest(void)
 			ok = false;
 		}
 	}
+	for (int v = 0; v < 3; v++) {
+		uint8_t *ip = frames + 14, *icmp;
+		size_t len;
+
+		defaults(&o);
+		o.v6 = true;
+		inet_pton(AF_INET6, "fe80::1", o.src6);
+		inet_pton(AF_INET6, "fe80::10", o.dst6);
+		inet_pton(AF_INET6, "fe80::2", o.target6);
+		inet_pton(AF_INET6, "2001:db8:2::20", o.inner_dst6);
+		o.have_inner_dst = true;
+		o.iface = "x";
+		o.have_dst_mac = true;
+		o.have_tlla = v > 0;
+		o.hbh = v == 2;
+		o.inner_payload = v * 5;
+		finish_v6(&o);
+		build_frames6(&o, frames, lens, o.dst_mac, o.src6, 1);
+		icmp = ip + 40 + (o.hbh ? 8 : 0);
+		len = lens[0] - (icmp - frames);
+		if (csum6(o.src6, o.dst6, icmp, len) || icmp[0] != 137 ||
+		    (size_t)((ip[4] << 8) | ip[5]) + 54 != lens[0] ||
+		    len % 8) {
+			printf("not ok v6 %d: checksum or length\n", v);
+			ok = false;
+		}
+	}
+	defaults(&o);
+	o.dst = parse_ip("10.1.0.10");
+	o.gw = parse_ip("10.1.0.2");
+	o.inner_src = o.dst;
+	o.inner_dst = parse_ip("10.2.0.20");
+	o.outer_ihl = 7;
 	o.bad_csum = true;
 	build_frames(&o, frames, lens, o.dst_mac, parse_ip("10.1.0.1"), 7);
 	if (csum(frames + 14 + 28, lens[0] - 14 - 28, 0) == 0) {
@@ -706,6 +1072,76 @@ static void mutate(const struct opts *base, struct opts *p)
 			      (uint32_t)(rnd64() % 256));
 	else if (chance(10))
 		p->gw = (uint32_t)rnd64();
+}
+
+/*
+ * The same for ND Redirects: every code, now and then another type or hop
+ * limit, a source or target that is not link-local, a multicast
+ * destination, TLLA options, options of length 0 or past the end, with and
+ * without the Redirected Header, embedded datagrams of every protocol and
+ * length, Hop-by-Hop and Fragment headers, real fragments, bad checksums
+ * and truncation at any length.
+ */
+static void mutate6(const struct opts *base, struct opts *p)
+{
+	static const int protos[] = { 58, IPPROTO_UDP, IPPROTO_TCP, 0, 44,
+				      59 };
+	uint64_t r;
+
+	*p = *base;
+	p->code = chance(80) ? 0 : rnd64() % 256;
+	if (chance(5))
+		p->type = rnd64() % 256;
+	if (chance(5))
+		p->ttl = rnd64() % 256;
+	if (chance(5))
+		p->src6[0] = 0x20;
+	if (chance(30)) {
+		r = rnd64();
+		memcpy(p->target6 + 8, &r, 8);
+		if (chance(20))
+			p->target6[0] = chance(50) ? 0xff : 0x20;
+	}
+	if (chance(10))
+		memcpy(p->target6, p->dest6, 16);
+	else if (chance(5))
+		memcpy(p->target6, chance(50) ? p->src6 : p->dst6, 16);
+	if (chance(5))
+		p->dest6[0] = 0xff;
+	else if (chance(5))
+		p->dest6[15] ^= 1 + rnd64() % 255;
+	if (chance(5))
+		p->inner_src6[15] ^= 1 + rnd64() % 255;
+	p->have_tlla = chance(40);
+	if (p->have_tlla) {
+		r = rnd64();
+		memcpy(p->tlla, &r, 6);
+	}
+	p->no_rh = chance(15);
+	p->opt_zero = chance(5);
+	p->opt_over = chance(5) ? 1 + rnd64() % 4 : 0;
+	p->hbh = chance(10);
+	p->frag_atomic = chance(5);
+	p->inner_proto = protos[rnd64() % 6];
+	if (p->inner_proto == 0)
+		p->inner_proto = rnd64() % 256;
+	p->inner_icmp_type = chance(50) ? 128 + rnd64() % 2 : rnd64() % 256;
+	p->inner_sport = rnd64();
+	p->inner_dport = rnd64();
+	p->flowlabel = chance(50) ? rnd64() & 0xfffff : 0;
+	p->inner_payload = rnd64() % 64;
+	p->bad_csum = chance(10);
+	if (chance(30)) {
+		p->truncate = rnd64() % 300;
+		p->fix_tot_len = chance(80);
+	}
+	if (chance(10)) {
+		p->frag = 8 * (1 + rnd64() % 8);
+		if (chance(50)) {
+			p->inner_payload = 64 + rnd64() % 1000;
+			p->frag_rest = 8 * (64 + rnd64() % 100);
+		}
+	}
 }
 
 /* ---------------------------------------------------------------- sending */
@@ -803,11 +1239,22 @@ int main(int argc, char **argv)
 				memcpy(mac, &r, 6);
 				mac[0] = (mac[0] & 0xfe) | 0x02;
 			}
-			if (o.fuzz)
+			if (o.fuzz && o.v6)
+				mutate6(&o, &fuzzed);
+			else if (o.fuzz)
 				mutate(&o, &fuzzed);
-			k = build_frames(o.fuzz ? &fuzzed : &o,
-					 frames + n * MAX_FRAME, lens + n, mac,
-					 src, (uint16_t)(sent + pkts + o.seed));
+			if (o.v6)
+				k = build_frames6(o.fuzz ? &fuzzed : &o,
+						  frames + n * MAX_FRAME,
+						  lens + n, mac, o.src6,
+						  (uint32_t)(sent + pkts +
+							     o.seed));
+			else
+				k = build_frames(o.fuzz ? &fuzzed : &o,
+						 frames + n * MAX_FRAME,
+						 lens + n, mac, src,
+						 (uint16_t)(sent + pkts +
+							    o.seed));
 			for (int i = 0; i < k; i++) {
 				iov[n + i].iov_base = frames +
 						      (n + i) * MAX_FRAME;

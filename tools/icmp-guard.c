@@ -17,6 +17,7 @@
  */
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -1285,6 +1286,17 @@ static int valid_ipv4(const char *s, size_t len)
 	return i == len;
 }
 
+/* A sender's address: IPv4 dotted quad, or IPv6 as the module prints it. */
+static int valid_addr(const char *s, size_t len)
+{
+	struct in6_addr a;
+
+	if (valid_ipv4(s, len))
+		return 1;
+	return len < INET6_ADDRSTRLEN && strchr(s, ':') &&
+	       inet_pton(AF_INET6, s, &a) == 1;
+}
+
 /* Split LINE (NUL-terminated, no newline) at single spaces. */
 static size_t split_fields(char *line, char ***fields)
 {
@@ -1355,7 +1367,7 @@ static int senders_one(const struct target *t, FILE *f, ino_t ino)
 			continue;
 		}
 		n = split_fields(p, &fld);
-		if (n != ncols || !valid_ipv4(fld[0], strlen(fld[0])) ||
+		if (n != ncols || !valid_addr(fld[0], strlen(fld[0])) ||
 		    !valid_mac(fld[1], strlen(fld[1])))
 			goto bad;
 		for (i = 2; i < NR_SENDER_COLS; i++)

@@ -6,6 +6,7 @@
  * icmp_guard's egress record keeps when they leave through a gateway).
  * The benchmark's fast-path load: on a veth the receiver's softirq runs in
  * this sender's context, so its rate measures the whole receive path.
+ * DST_IP may be IPv6.
  */
 
 #define _GNU_SOURCE
@@ -24,7 +25,10 @@ int main(int argc, char **argv)
 	static char payload[64];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov = { payload, sizeof(payload) };
-	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sockaddr_in dst4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6 };
+	struct sockaddr *dst = (struct sockaddr *)&dst4;
+	socklen_t dlen = sizeof(dst4);
 	unsigned long long sent = 0;
 	struct timespec t0, t;
 	double secs;
@@ -34,23 +38,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: udp_flood DST_IP PORT SECONDS [connect]\n");
 		return 1;
 	}
-	inet_pton(AF_INET, argv[1], &dst.sin_addr);
-	dst.sin_port = htons(atoi(argv[2]));
+	if (strchr(argv[1], ':')) {
+		inet_pton(AF_INET6, argv[1], &dst6.sin6_addr);
+		dst6.sin6_port = htons(atoi(argv[2]));
+		dst = (struct sockaddr *)&dst6;
+		dlen = sizeof(dst6);
+	} else {
+		inet_pton(AF_INET, argv[1], &dst4.sin_addr);
+		dst4.sin_port = htons(atoi(argv[2]));
+	}
 	secs = atof(argv[3]);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(dst->sa_family, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		perror("socket");
 		return 1;
 	}
-	if (argc == 5 && connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+	if (argc == 5 && connect(fd, dst, dlen)) {
 		perror("connect");
 		return 1;
 	}
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
 		if (argc == 4) {
-			msgs[i].msg_hdr.msg_name = &dst;
-			msgs[i].msg_hdr.msg_namelen = sizeof(dst);
+			msgs[i].msg_hdr.msg_name = dst;
+			msgs[i].msg_hdr.msg_namelen = dlen;
 		}
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
