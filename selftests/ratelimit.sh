@@ -138,14 +138,22 @@ check "idle senders reclaimed" ig_wait_for 50 senders_zero
 ig_sysctl "$victim" rate 1
 ig_sysctl "$victim" burst 100
 ig_snap "$victim"
+t0=$(now)
 inject "$attacker" -n 3000 --random-src 10.9.0.0/16 --seed 1
+# A slot frees up at most once a second (rate 1): however slow the machine
+# (a debug kernel beside other guests took 14 s), at most 100 senders per
+# second of flood, and one more second's, get an entry; the rest are
+# refused, by the table or by the namespace's bucket.
+recycled=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print 100 * (int(b - a) + 2) }')
 senders=$(ig_stat "$victim" Senders)
 check "Senders stops at max_senders ($senders)" between 1 100 "$senders"
-check "DropSendersFull counts the rest" between 2000 2900 \
-	"$(ig_delta "$victim" DropSendersFull)"
+full=$(ig_delta "$victim" DropSendersFull)
+global=$(ig_delta "$victim" DropGlobalLimit)
+check "DropSendersFull counts the rest ($full, $global over the namespace's rate)" \
+	between $((3000 - recycled - global > 0 ? 3000 - recycled - global : 1)) 2900 "$full"
 objs=$(slab_objs)
-check "ig_sender slab stays bounded ($objs objects)" \
-	between 100 400 "${objs:-0}"
+check "ig_sender slab stays bounded ($objs objects, $recycled entries at most)" \
+	between 100 $((300 + recycled)) "${objs:-0}"
 ig_sysctl "$victim" rate 10
 ig_sysctl "$victim" burst 20
 check "entries reclaimed after idling" ig_wait_for 50 senders_zero
