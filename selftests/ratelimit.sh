@@ -144,9 +144,12 @@ inject "$attacker" -n 3000 --random-src 10.9.0.0/16 --seed 1
 # (a debug kernel beside other guests took 14 s), at most 100 senders per
 # second of flood, and one more second's, get an entry; the rest are
 # refused, by the table or by the namespace's bucket.
-recycled=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print 100 * (int(b - a) + 2) }')
+# The gauge: at most max_senders; it may be 0 by now, if the last slot
+# freed up before this read (seen on 6.1 and the debug kernel).
 senders=$(ig_stat "$victim" Senders)
-check "Senders stops at max_senders ($senders)" between 1 100 "$senders"
+t1=$(now)
+recycled=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print 100 * (int(b - a) + 2) }')
+check "Senders stops at max_senders ($senders)" between 0 100 "$senders"
 full=$(ig_delta "$victim" DropSendersFull)
 global=$(ig_delta "$victim" DropGlobalLimit)
 check "DropSendersFull counts the rest ($full, $global over the namespace's rate)" \
