@@ -56,6 +56,10 @@ check_deltas "$victim" "accept_redirects on: r1's bucket of 5 was not spent" \
 	InRedirects=5 Accepted=5
 ig_sysctl "$victim" check_gateway 1
 reset_victim_routes
+# The bucket is empty now and refills one Redirect a second: on a fast
+# machine the next would come too soon. A rate change applies to existing
+# buckets at once, so 1000/s leaves a token for each of the checks below.
+ig_sysctl "$victim" rate 1000
 
 # Linux's rule: a host takes them if all OR the device says so.
 acc 1 0

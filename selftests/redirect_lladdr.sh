@@ -127,17 +127,6 @@ pkt = ip("192.168.9.1", "192.168.9.10", 1, red, 1)
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 s.sendto(pkt, ("192.168.9.10", 0))'
 }
-gre_gw()
-{
-	local w prev="" gw=none r=""
-
-	for w in $(ip -n "$victim" route get $FAR 2>/dev/null); do
-		[ "$prev" = via ] && gw=$w
-		[ "$w" = "<redirected>" ] && r=" redirected"
-		prev=$w
-	done
-	echo "$gw$r"
-}
 gre_reset()
 {
 	ip -n "$victim" -batch - <<-EOF
@@ -147,21 +136,21 @@ gre_reset()
 }
 
 check_eq "NBMA GRE: the victim routes far via 192.168.9.1" 192.168.9.1 \
-	"$(gre_gw)"
+	"$(victim_gw $FAR)"
 gre_reset
 ig_snap "$victim"
 gre_redirect "$attacker"
 ig_sleep 0.5
 check_deltas "$victim" "NBMA GRE: 192.168.9.1 forged from outer source 10.1.0.66: refused" \
 	InRedirects=1 Dropped=1 DropLladdr=1
-check_eq "NBMA GRE: forged: route unchanged" 192.168.9.1 "$(gre_gw)"
+check_eq "NBMA GRE: forged: route unchanged" 192.168.9.1 "$(victim_gw $FAR)"
 gre_reset
 ig_snap "$victim"
 gre_redirect "$r1"
 ig_sleep 0.5
 check_deltas "$victim" "NBMA GRE: 192.168.9.1's own Redirect (outer source 10.1.0.1): accepted" \
 	InRedirects=1 Accepted=1
-check_eq "NBMA GRE: and applied" "192.168.9.2 redirected" "$(gre_gw)"
+check_eq "NBMA GRE: and applied" "192.168.9.2 redirected" "$(victim_gw $FAR)"
 
 check_invariants "$victim"
 ktap_finish
