@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * icmp_guard's control surface, per network namespace: the sysctl directory
- * net/ipv4/icmp_guard/ and the procfs directory /proc/net/icmp_guard/.
+ * icmp_guard's control surface, per network namespace: the sysctl
+ * directories net/ipv4/icmp_guard/ and net/ipv6/icmp_guard/, and the procfs
+ * directory /proc/net/icmp_guard/.
  */
 
 #include <linux/proc_fs.h>
@@ -112,7 +113,8 @@ static const struct ctl_table icmp_guard_sysctl_template[IG_NR_KNOBS + 1] = {
  * only the host chose. The others switch or tune its own protection and
  * stay writable by its owner.
  */
-int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
+static int icmp_guard_sysctl4_register(struct net *net,
+				       struct icmp_guard_net *ign)
 {
 	size_t nr = IG_NR_KNOBS;
 	struct ctl_table *tbl;
@@ -136,21 +138,98 @@ int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
 		nr = IG_K_inherit;
 	}
 
-	ign->sysctl_hdr = register_net_sysctl_sz(net, "net/ipv4/icmp_guard",
-						 tbl, nr);
-	if (!ign->sysctl_hdr) {
+	ign->sysctl_hdr[IG_V4] = register_net_sysctl_sz(net,
+							"net/ipv4/icmp_guard",
+							tbl, nr);
+	if (!ign->sysctl_hdr[IG_V4]) {
 		kfree(tbl);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
+#define IG6_KNOB(name, min, max)					\
+{									\
+	.procname	= #name,					\
+	.data		= (void *)&icmp_guard_default_cfg6.name,	\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= min,						\
+	.extra2		= max,						\
+}
+
+/*
+ * net.ipv6.icmp_guard.*: the same names, bounds and meaning as IPv4's, and
+ * check_tlla. None sizes memory or work (the limiter's knobs are IPv4's,
+ * one limiter serves both families), so all stay writable by the
+ * namespace's owner.
+ */
+static const struct ctl_table icmp_guard_sysctl6_template[] = {
+	IG6_KNOB(policy, SYSCTL_ZERO, SYSCTL_THREE),
+	IG6_KNOB(check_gateway, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(check_lladdr, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(check_new_gateway, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(check_tlla, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(check_inner_source, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(check_evidence, SYSCTL_ZERO, SYSCTL_ONE),
+	IG6_KNOB(evidence_ms, &ig_evidence_ms_min, &ig_evidence_ms_max),
+	IG6_KNOB(log, SYSCTL_ZERO, SYSCTL_ONE),
+	{ }	/* the end, for kernels before 6.6 */
+};
+
+#define IG6_NR_KNOBS (ARRAY_SIZE(icmp_guard_sysctl6_template) - 1)
+
+static int icmp_guard_sysctl6_register(struct net *net,
+				       struct icmp_guard_net *ign)
+{
+	struct ctl_table *tbl;
+	size_t i;
+
+	tbl = kmemdup(icmp_guard_sysctl6_template,
+		      sizeof(icmp_guard_sysctl6_template), GFP_KERNEL_ACCOUNT);
+	if (!tbl)
+		return -ENOMEM;
+	for (i = 0; i < IG6_NR_KNOBS; i++)
+		tbl[i].data = (char *)&ign->cfg6 +
+			      ((char *)tbl[i].data -
+			       (char *)&icmp_guard_default_cfg6);
+	ign->sysctl_hdr[IG_V6] = register_net_sysctl_sz(net,
+							"net/ipv6/icmp_guard",
+							tbl, IG6_NR_KNOBS);
+	if (!ign->sysctl_hdr[IG_V6]) {
+		kfree(tbl);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void icmp_guard_sysctl_free(struct ctl_table_header *hdr)
+{
+	const struct ctl_table *tbl = hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(hdr);
+	kfree(tbl);
+}
+
+/* Both families' directories. */
+int icmp_guard_sysctl_register(struct net *net, struct icmp_guard_net *ign)
+{
+	int ret;
+
+	ret = icmp_guard_sysctl4_register(net, ign);
+	if (ret)
+		return ret;
+	ret = icmp_guard_sysctl6_register(net, ign);
+	if (ret)
+		icmp_guard_sysctl_free(ign->sysctl_hdr[IG_V4]);
+	return ret;
+}
+
 void icmp_guard_sysctl_unregister(struct icmp_guard_net *ign)
 {
-	const struct ctl_table *tbl = ign->sysctl_hdr->ctl_table_arg;
-
-	unregister_net_sysctl_table(ign->sysctl_hdr);
-	kfree(tbl);
+	icmp_guard_sysctl_free(ign->sysctl_hdr[IG_V6]);
+	icmp_guard_sysctl_free(ign->sysctl_hdr[IG_V4]);
 }
 
 /* ------------------------------------------------------------------------
@@ -159,21 +238,32 @@ void icmp_guard_sysctl_unregister(struct icmp_guard_net *ign)
 
 /*
  * One "Name Value" line per counter, like /proc/net/snmp's fields, then
- * the gauges.
+ * the gauges: stats for IPv4, stats6 for IPv6, the same names in each.
+ * Senders is the limiter's, which both families share, in both.
  */
-static int icmp_guard_stats_show(struct seq_file *seq, void *v)
+static int icmp_guard_stats_print(struct seq_file *seq, int idx)
 {
 	const struct icmp_guard_net *ign;
 	u64 sum[IG_NR_COUNTERS];
 	int i;
 
 	ign = icmp_guard_pernet(seq_file_single_net(seq));
-	icmp_guard_stats_fold(ign, sum);
+	icmp_guard_stats_fold(ign->stats[idx], sum);
 	for (i = 0; i < IG_NR_COUNTERS; i++)
 		seq_printf(seq, "%s %llu\n", icmp_guard_counter_names[i],
 			   sum[i]);
 	seq_printf(seq, "Senders %d\n", icmp_guard_rl_senders(ign));
 	return 0;
+}
+
+static int icmp_guard_stats_show(struct seq_file *seq, void *v)
+{
+	return icmp_guard_stats_print(seq, IG_V4);
+}
+
+static int icmp_guard_stats6_show(struct seq_file *seq, void *v)
+{
+	return icmp_guard_stats_print(seq, IG_V6);
 }
 
 /*
@@ -188,6 +278,8 @@ int icmp_guard_proc_init(struct net *net, struct icmp_guard_net *ign)
 		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, ign->proc_dir,
 				    icmp_guard_stats_show, NULL) ||
+	    !proc_create_net_single("stats6", 0444, ign->proc_dir,
+				    icmp_guard_stats6_show, NULL) ||
 	    !proc_create_net("senders", 0440, ign->proc_dir,
 			     &icmp_guard_senders_seq_ops,
 			     icmp_guard_senders_iter_size())) {

@@ -159,7 +159,8 @@ static bool ig_ev_holds(const struct ig_ev_span *s, u16 id, u32 seq,
 			u64 now, unsigned long window)
 {
 	return s->seq_n && ig_ev_fresh(s->stamp, now, window) &&
-	       (u16)(id - s->id_lo) < s->id_n && seq - s->seq_lo < s->seq_n;
+	       (!s->id_n || (u16)(id - s->id_lo) < s->id_n) &&
+	       seq - s->seq_lo < s->seq_n;
 }
 
 /*
@@ -239,14 +240,15 @@ out:
 /*
  * Record a datagram (NID IDs from ID, NSEQ sequence values from SEQ) of
  * flow K (KLEN bytes, at most IG_EV_KEY_WORDS words), sent by socket SK
- * through route DST, that could not extend this CPU's open span (see
- * icmp_guard_ev_extend()): publish the open span, then open the
- * datagram's; or, !MERGE (an echo request: a span of its own), publish
- * the datagram's and keep the open span.
+ * through route DST with IPv6 flow label LABEL (0 for IPv4), that could
+ * not extend this CPU's open span (see icmp_guard_ev_extend()): publish the
+ * open span, then open the datagram's; or, !MERGE (an echo request: a span
+ * of its own), publish the datagram's and keep the open span.
  */
 void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
-			  const void *dst, const void *k, size_t klen, u16 id,
-			  u16 nid, u32 seq, u32 nseq, bool merge)
+			  const void *dst, u32 label, const void *k,
+			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
+			  bool merge)
 {
 	const struct ig_ev_span span = {
 		.stamp = get_jiffies_64(), .seq_lo = seq, .seq_n = nseq,
@@ -274,6 +276,7 @@ void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
 	WRITE_ONCE(o->t, t);
 	o->sk = sk;
 	o->dst = dst;
+	o->label = label;
 	o->tag = tag;
 	o->klen = klen;
 	memcpy(o->key, k, klen);

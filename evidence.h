@@ -49,6 +49,7 @@ struct ig_ev_open {
 	struct ig_ev_table *t;	/* its namespace's table; NULL: none */
 	const void *sk;		/* the socket and route that opened it */
 	const void *dst;
+	u32 label;		/* and IPv6's flow label; 0 for IPv4 */
 	u64 tag;
 	size_t klen;		/* the key's family: its length */
 	u64 key[IG_EV_KEY_WORDS];
@@ -58,8 +59,9 @@ struct ig_ev_open {
 DECLARE_PER_CPU_ALIGNED(struct ig_ev_open, ig_ev_open);
 
 void icmp_guard_ev_record(struct icmp_guard_net *ign, const void *sk,
-			  const void *dst, const void *k, size_t klen, u16 id,
-			  u16 nid, u32 seq, u32 nseq, bool merge);
+			  const void *dst, u32 label, const void *k,
+			  size_t klen, u16 id, u16 nid, u32 seq, u32 nseq,
+			  bool merge);
 
 static inline bool ig_ev_fresh(u64 stamp, u64 now, unsigned long window)
 {
@@ -70,7 +72,9 @@ static inline bool ig_ev_fresh(u64 stamp, u64 now, unsigned long window)
 /*
  * Can datagram (ID, SEQ) extend span S? Its ID must follow S's last one,
  * and its sequence range start inside or right after S's (TCP: in order;
- * a retransmission of older data starts a span of its own).
+ * a retransmission of older data starts a span of its own). IPv6 has no
+ * IP ID: its datagrams come with NID 0, their spans have no IDs (id_n 0)
+ * and hold any; they are bounded by the sequence range and IG_EV_MERGE.
  */
 static inline bool ig_ev_extends(const struct ig_ev_span *s, u16 id,
 				 u16 nid, u32 seq, u32 nseq, u64 now)
@@ -88,10 +92,11 @@ static inline bool ig_ev_extends(const struct ig_ev_span *s, u16 id,
  * sequence values) of socket SK, routed by DST, extend this CPU's open
  * span? If so it does, and the datagram is recorded. The slot knows its
  * flow by the socket and route that opened it (icmp_guard_ev_record()), so
- * this builds no key: two loads and compares, and the span's own checks. A
- * socket reconnected elsewhere gets a new route or a new random ID, and
- * then goes the slow way. Runs for every recorded datagram, in process or
- * softirq context, under RCU.
+ * this builds no key: three loads and compares, and the span's own checks.
+ * A socket reconnected elsewhere gets a new route or a new random ID, and
+ * then goes the slow way; an IPv6 socket whose flow label changed (TCP
+ * picks a new one after a timeout) goes too, as LABEL is in its key. Runs
+ * for every recorded datagram, in process or softirq context, under RCU.
  *
  * Interrupts go off, not just BHs: it is three instructions each way, the
  * slot is then this CPU's alone on every kernel (a softirq cannot come in
@@ -100,7 +105,8 @@ static inline bool ig_ev_extends(const struct ig_ev_span *s, u16 id,
  */
 static __always_inline bool
 icmp_guard_ev_extend(struct icmp_guard_net *ign, const void *sk,
-		     const void *dst, u16 id, u16 nid, u32 seq, u32 nseq)
+		     const void *dst, u32 label, u16 id, u16 nid, u32 seq,
+		     u32 nseq)
 {
 	u64 now = get_jiffies_64();
 	struct ig_ev_open *o;
@@ -109,7 +115,8 @@ icmp_guard_ev_extend(struct icmp_guard_net *ign, const void *sk,
 
 	local_irq_save(flags);
 	o = this_cpu_ptr(&ig_ev_open);
-	if (o->sk == sk && o->dst == dst && o->t == ign->ev.table &&
+	if (o->sk == sk && o->dst == dst && o->label == label &&
+	    o->t == ign->ev.table &&
 	    ig_ev_extends(&o->span, id, nid, seq, nseq, now)) {
 		raw_write_seqcount_begin(&o->seq);
 		o->span.id_n += nid;

@@ -7,6 +7,7 @@
 #define _ICMP_GUARD_H
 
 #include <linux/types.h>
+#include <linux/if_ether.h>
 #include <linux/in6.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit_types.h>
@@ -76,6 +77,8 @@ enum icmp_guard_counter {
 
 #undef IG_COUNTER_ENUM
 
+#define IG_BIT(c) BIT_ULL(IG_##c)
+
 extern const char *const icmp_guard_counter_names[IG_NR_COUNTERS];
 extern const char *const icmp_guard_drop_reasons[IG_NR_COUNTERS];
 
@@ -103,6 +106,25 @@ struct icmp_guard_cfg {
 	int global_burst;
 	int max_senders;
 };
+
+/*
+ * Knobs of net.ipv6.icmp_guard.*: IPv4's names for the same checks, and
+ * check_tlla. The limiter's knobs are IPv4's: one limiter serves both.
+ */
+struct icmp_guard_cfg6 {
+	int policy;
+	int check_gateway;
+	int check_lladdr;
+	int check_new_gateway;
+	int check_tlla;
+	int check_inner_source;
+	int check_evidence;
+	int evidence_ms;
+	int log;
+};
+
+/* The address families, each with its own knobs and counters. */
+enum { IG_V4, IG_V6, IG_NR_FAMILIES };
 
 struct icmp_guard_stats {
 	u64_stats_t cnt[IG_NR_COUNTERS];
@@ -157,8 +179,8 @@ struct ig_ev4_key {
 	u8 pad[3];
 } __aligned(8);
 
-/* The hooks each namespace registers (main.c). */
-#define IG_NR_HOOKS	2
+/* The hooks each namespace registers: LOCAL_IN and POST_ROUTING, per family. */
+#define IG_NR_HOOKS	4
 
 /*
  * An IPv6 flow as the egress record keys it (ipv6.c); zero the padding.
@@ -179,24 +201,69 @@ struct ig_ev6_key {
 
 struct icmp_guard_net {
 	struct icmp_guard_cfg cfg;
+	struct icmp_guard_cfg6 cfg6;
 	/* The namespace's copy of the hooks: their priv is this structure. */
 	struct nf_hook_ops ops[IG_NR_HOOKS];
-	struct icmp_guard_stats __percpu *stats;
+	/* stats and stats6, and their sysctl directories */
+	struct icmp_guard_stats __percpu *stats[IG_NR_FAMILIES];
+	struct ctl_table_header *sysctl_hdr[IG_NR_FAMILIES];
 	struct ig_rl rl;
 	struct ig_ev ev;
-	/* Log lines: each namespace has its own budget, see ig_log(). */
+	/* Log lines: a budget per namespace, see icmp_guard_log(). */
 	struct ratelimit_state log_rs;
-	struct ctl_table_header *sysctl_hdr;
 	struct proc_dir_entry *proc_dir;
 };
 
 extern const struct icmp_guard_cfg icmp_guard_default_cfg;
+extern const struct icmp_guard_cfg6 icmp_guard_default_cfg6;
+
+/*
+ * One Redirect, as the shared verdict (main.c) sees it: each family's
+ * description of a Redirect (struct ig_redirect in ipv4.c and ipv6.c)
+ * starts with this. The family fills it in before icmp_guard_verdict();
+ * its checks find the rest with container_of().
+ */
+struct ig_msg {
+	struct net *net;
+	struct icmp_guard_net *ign;
+	struct ig_sender *sender;	/* its rate limiter entry, or NULL */
+	struct net_device *dev;		/* where it arrived (a VRF's port) */
+	u64 mask;			/* counters its arrival adds */
+	int policy;			/* the family's knobs, read once */
+	bool log;
+	bool has_mac;
+	u8 src_mac[ETH_ALEN];
+	/* For the log line: the family's addresses, 4 or 16 bytes each. */
+	const void *saddr;		/* the sender: the claimed router */
+	const void *new_gw;		/* the new gateway, IPv6's target */
+	const void *inner_saddr;	/* the datagram it is about */
+	const void *inner_daddr;
+};
+
+/*
+ * A family's part of the pipeline: everything that reads its headers or
+ * its routing. The verdict, the limiter's accounting, the log line and the
+ * counters are shared (icmp_guard_verdict()); a new check is one function
+ * per family, called from its judge.
+ */
+struct ig_family {
+	int idx;			/* IG_V4, IG_V6 */
+	/* Linux ignores Redirects that arrive on SKB's device. */
+	bool (*ignored)(const struct sk_buff *skb);
+	/* The checks in order: the first drop reason, or 0. */
+	int (*judge)(struct sk_buff *skb, struct ig_msg *m);
+	/* Optional, under enforce: the counters of what it did to MASK's. */
+	u64 (*accepted)(struct sk_buff *skb, struct ig_msg *m, u64 mask);
+};
+
+unsigned int icmp_guard_verdict(const struct ig_family *fam,
+				struct sk_buff *skb, struct ig_msg *m);
 
 /* init_net's net.ipv4.icmp_guard.inherit (ctl.c) */
 extern int icmp_guard_inherit;
 
 struct icmp_guard_net *icmp_guard_pernet(const struct net *net);
-void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
+void icmp_guard_stats_fold(const struct icmp_guard_stats __percpu *stats,
 			   u64 sum[IG_NR_COUNTERS]);
 
 /* ctl.c: sysctl and procfs, per namespace */
@@ -229,8 +296,8 @@ void icmp_guard_ev_exit(struct icmp_guard_net *ign);
 bool icmp_guard_ev_match(struct icmp_guard_net *ign, const void *k,
 			 size_t klen, u16 id, u32 seq, unsigned long window);
 
-/* ipv6.c: ND Redirects, net.ipv6.icmp_guard, /proc/net/icmp_guard/stats6 */
-int icmp_guard_ipv6_init(void);
-void icmp_guard_ipv6_exit(void);
+/* ipv4.c and ipv6.c: each family's hooks, LOCAL_IN then POST_ROUTING */
+extern const struct nf_hook_ops icmp_guard_ipv4_ops[2];
+extern const struct nf_hook_ops icmp_guard_ipv6_ops[2];
 
 #endif /* _ICMP_GUARD_H */

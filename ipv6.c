@@ -15,9 +15,10 @@
  * egress record of evidence.c, fed by a POST_ROUTING hook here).
  *
  * Its knobs are net.ipv6.icmp_guard.*, its counters
- * /proc/net/icmp_guard/stats6, with the names of the IPv4 ones; the rate
- * limiter, its knobs (net.ipv4.icmp_guard.rate, ...) and the log budget are
- * shared with IPv4.
+ * /proc/net/icmp_guard/stats6, with the names of the IPv4 ones (ctl.c); the
+ * verdict, the log line, the rate limiter, its knobs
+ * (net.ipv4.icmp_guard.rate, ...) and the log budget are shared with IPv4
+ * (main.c, ratelimiter.c).
  */
 
 #include <linux/etherdevice.h>
@@ -26,12 +27,7 @@
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
-#include <linux/proc_fs.h>
-#include <linux/ratelimit.h>
-#include <linux/seq_file.h>
 #include <linux/skbuff.h>
-#include <linux/slab.h>
-#include <linux/sysctl.h>
 #include <linux/tcp.h>
 #include <net/addrconf.h>
 #include <net/checksum.h>
@@ -43,66 +39,11 @@
 #include <net/l3mdev.h>
 #include <net/ndisc.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "icmp_guard.h"
 #include "evidence.h"
-
-/* Knobs of net.ipv6.icmp_guard.*, read locklessly on the hook's path. */
-struct ig6_cfg {
-	int policy;
-	int check_gateway;
-	int check_lladdr;
-	int check_new_gateway;
-	int check_tlla;
-	int check_inner_source;
-	int check_evidence;
-	int evidence_ms;
-	int log;
-};
-
-static const struct ig6_cfg ig6_default_cfg = {
-	.policy			= ICMP_GUARD_ENFORCE,
-	.check_gateway		= 1,
-	.check_lladdr		= 1,
-	.check_new_gateway	= 1,
-	.check_tlla		= 1,
-	.check_inner_source	= 1,
-	.check_evidence		= 1,
-	.evidence_ms		= 2000,
-	.log			= 1,
-};
-
-struct ig6_net {
-	struct ig6_cfg cfg;
-	struct icmp_guard_stats __percpu *stats;
-	struct ctl_table_header *sysctl_hdr;
-};
-
-static unsigned int ig6_net_id __read_mostly;
-
-static struct ig6_net *ig6_pernet(const struct net *net)
-{
-	return net_generic(net, ig6_net_id);
-}
-
-#define IG_BIT(c) BIT_ULL(IG_##c)
-
-/* One update section per packet, as for IPv4 (main.c). */
-static void ig6_count(struct ig6_net *in6, u64 mask)
-{
-	struct icmp_guard_stats *s;
-
-	s = this_cpu_ptr(in6->stats);
-	u64_stats_update_begin(&s->syncp);
-	while (mask) {
-		u64_stats_inc(&s->cnt[__ffs64(mask)]);
-		mask &= mask - 1;
-	}
-	u64_stats_update_end(&s->syncp);
-}
 
 /* ------------------------------------------------------------------------
  * The Redirect pipeline
@@ -110,10 +51,7 @@ static void ig6_count(struct ig6_net *in6, u64 mask)
 
 /* What the checks need of one Redirect, read once from the skb. */
 struct ig6_redirect {
-	struct net *net;
-	struct icmp_guard_net *ign;
-	struct ig_sender *sender;
-	struct net_device *dev;	/* device it arrived on (a VRF's port) */
+	struct ig_msg m;	/* first: what the shared verdict needs */
 	unsigned int thoff;	/* the ICMPv6 message, from skb->data */
 	unsigned int len;	/* its length */
 	unsigned int tlla;	/* the first TLLA option's offset, or 0 */
@@ -127,8 +65,6 @@ struct ig6_redirect {
 	bool has_inner;
 	bool frag;		/* it came with a Fragment header */
 	u8 hop_limit;
-	u8 src_mac[ETH_ALEN];
-	bool has_mac;
 };
 
 static bool ig6_ll_unicast(const struct in6_addr *a)
@@ -204,9 +140,9 @@ static int ig6_check_wellformed(struct sk_buff *skb, struct ig6_redirect *r)
 static int ig6_check_gateway(const struct ig6_redirect *r)
 {
 	struct flowi6 fl6 = {
-		.flowi6_oif	= l3mdev_master_ifindex_rcu(r->dev),
+		.flowi6_oif	= l3mdev_master_ifindex_rcu(r->m.dev),
 		.daddr		= r->dest,
-		.flowi6_uid	= sock_net_uid(r->net, NULL),
+		.flowi6_uid	= sock_net_uid(r->m.net, NULL),
 	};
 	const struct rt6_info *rt;
 	struct dst_entry *dst;
@@ -216,7 +152,7 @@ static int ig6_check_gateway(const struct ig6_redirect *r)
 		fl6.saddr = r->inner.saddr;
 		fl6.flowlabel = ip6_flowinfo(&r->inner);
 	}
-	dst = ip6_route_output(r->net, NULL, &fl6);
+	dst = ip6_route_output(r->m.net, NULL, &fl6);
 	if (dst->error) {
 		ret = IG_DROP_NOT_GATEWAY;
 	} else {
@@ -224,7 +160,7 @@ static int ig6_check_gateway(const struct ig6_redirect *r)
 		if (!(rt->rt6i_flags & RTF_GATEWAY) ||
 		    !ipv6_addr_equal(&rt->rt6i_gateway, &r->saddr))
 			ret = IG_DROP_NOT_GATEWAY;
-		else if (dst->dev != r->dev)
+		else if (dst->dev != r->m.dev)
 			ret = IG_DROP_WRONG_DEVICE;
 	}
 	dst_release(dst);
@@ -254,10 +190,10 @@ static int ig6_check_lladdr(const struct ig6_redirect *r)
 {
 	u8 ha[MAX_ADDR_LEN] __aligned(sizeof(unsigned long));
 
-	if (!ig6_ether(r->dev))
+	if (!ig6_ether(r->m.dev))
 		return 0;
-	if (!r->has_mac || !ig6_neigh_ha(r->dev, &r->saddr, ha) ||
-	    !ether_addr_equal_unaligned(ha, r->src_mac))
+	if (!r->m.has_mac || !ig6_neigh_ha(r->m.dev, &r->saddr, ha) ||
+	    !ether_addr_equal_unaligned(ha, r->m.src_mac))
 		return IG_DROP_LLADDR;
 	return 0;
 }
@@ -279,7 +215,7 @@ static int ig6_check_target(const struct ig6_redirect *r)
 	    ipv6_addr_equal(t, &r->saddr) ||
 	    ((type & IPV6_ADDR_LINKLOCAL) && !t->s6_addr32[2] &&
 	     !t->s6_addr32[3]) ||
-	    ipv6_chk_addr(r->net, t, r->dev, 0))
+	    ipv6_chk_addr(r->m.net, t, r->m.dev, 0))
 		return IG_DROP_BAD_NEW_GATEWAY;
 	return 0;
 }
@@ -297,12 +233,12 @@ static int ig6_check_tlla(struct sk_buff *skb, const struct ig6_redirect *r)
 	u8 _ll[ETH_ALEN];
 	const u8 *ll;
 
-	if (!r->tlla || !ig6_ether(r->dev) || r->tlla_len < 2 + ETH_ALEN)
+	if (!r->tlla || !ig6_ether(r->m.dev) || r->tlla_len < 2 + ETH_ALEN)
 		return 0;
 	ll = skb_header_pointer(skb, r->tlla + 2, sizeof(_ll), _ll);
 	if (!ll)
 		return IG_DROP_MALFORMED;
-	if (ig6_neigh_ha(r->dev, &r->target, ha) &&
+	if (ig6_neigh_ha(r->m.dev, &r->target, ha) &&
 	    !ether_addr_equal_unaligned(ha, ll))
 		return IG_DROP_TLLA;
 	return 0;
@@ -320,7 +256,7 @@ static int ig6_check_inner_source(const struct ig6_redirect *r)
 	if (!r->has_inner)
 		return 0;
 	if (r->inner.version != 6 ||
-	    !ipv6_chk_addr(r->net, &r->inner.saddr, r->dev, 0))
+	    !ipv6_chk_addr(r->m.net, &r->inner.saddr, r->m.dev, 0))
 		return IG_DROP_INNER_SOURCE;
 	if (!ipv6_addr_equal(&r->inner.daddr, &r->dest))
 		return IG_DROP_INNER_DEST;
@@ -395,138 +331,114 @@ static int ig6_check_evidence(struct sk_buff *skb,
 	k.saddr = r->inner.saddr;
 	k.daddr = r->dest;
 	k.gw = r->saddr;
-	k.ifindex = r->dev->ifindex;
+	k.ifindex = r->m.dev->ifindex;
 	k.flowlabel = ip6_flowlabel(&r->inner);
 	k.proto = nexthdr;
 	if (!ig_ev6_l4(l4, &k, &seq))
 		return IG_DROP_INNER_PROTO;
-	if (!icmp_guard_ev_match(r->ign, &k, sizeof(k), 0, seq, window))
+	if (!icmp_guard_ev_match(r->m.ign, &k, sizeof(k), 0, seq, window))
 		return IG_DROP_NO_EVIDENCE;
 	return 0;
 }
 
-static int ig6_judge(struct sk_buff *skb, struct ig6_redirect *r,
-		     const struct ig6_cfg *cfg)
+static int ig6_judge(struct sk_buff *skb, struct ig_msg *m)
 {
 	static const u8 no_mac[ETH_ALEN];
+	struct ig6_redirect *r = container_of(m, struct ig6_redirect, m);
+	const struct icmp_guard_cfg6 *knobs = &m->ign->cfg6;
 	int ret;
 
 	ret = ig6_check_wellformed(skb, r);
 	if (ret)
 		return ret;
-	ret = icmp_guard_rl_check6(r->ign, &r->saddr,
-				   r->has_mac ? r->src_mac : no_mac,
-				   &r->sender);
+	ret = icmp_guard_rl_check6(m->ign, &r->saddr,
+				   m->has_mac ? m->src_mac : no_mac,
+				   &m->sender);
 	if (ret)
 		return ret;
-	if (cfg->check_gateway) {
+	if (READ_ONCE(knobs->check_gateway)) {
 		ret = ig6_check_gateway(r);
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_lladdr) {
+	if (READ_ONCE(knobs->check_lladdr)) {
 		ret = ig6_check_lladdr(r);
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_new_gateway) {
+	if (READ_ONCE(knobs->check_new_gateway)) {
 		ret = ig6_check_target(r);
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_tlla) {
+	if (READ_ONCE(knobs->check_tlla)) {
 		ret = ig6_check_tlla(skb, r);
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_inner_source) {
+	if (READ_ONCE(knobs->check_inner_source)) {
 		ret = ig6_check_inner_source(r);
 		if (ret)
 			return ret;
 	}
-	if (cfg->check_evidence)
+	if (READ_ONCE(knobs->check_evidence))
 		return ig6_check_evidence(skb, r,
-					  msecs_to_jiffies(cfg->evidence_ms));
+			msecs_to_jiffies(READ_ONCE(knobs->evidence_ms)));
 	return 0;
 }
 
-/* The IPv4 log line, with IPv6 addresses; the namespace's budget. */
-static void ig6_log(const struct ig6_redirect *r, int reason, bool dropped)
+/*
+ * Linux ignores Redirects on a router, and on a device with
+ * accept_redirects off (rt6_do_redirect(), for both of ndisc_redirect_rcv()'s
+ * paths). ND messages keep their port as skb->dev in a VRF
+ * (vrf_ip6_rcv()).
+ */
+static bool ig6_ignored(const struct sk_buff *skb)
 {
-	static const u8 no_mac[ETH_ALEN];
-	static const struct in6_addr any;
+	struct inet6_dev *idev = __in6_dev_get(skb->dev);
 
-	if (!__ratelimit(&r->ign->log_rs))
-		return;
-	pr_info("netns %u: %s redirect from %pI6c (%pM) on %s: %s; new gateway %pI6c for %pI6c -> %pI6c\n",
-		r->net->ns.inum,
-		dropped ? "dropped" : "would drop",
-		&r->saddr, r->has_mac ? r->src_mac : no_mac,
-		r->dev->name, icmp_guard_drop_reasons[reason],
-		&r->target, r->has_inner ? &r->inner.saddr : &any, &r->dest);
+	return !idev || READ_ONCE(idev->cnf.forwarding) ||
+	       !READ_ONCE(idev->cnf.accept_redirects);
 }
 
-static unsigned int ig6_redirect(struct net *net, struct sk_buff *skb,
-				 unsigned int thoff, bool frag,
-				 const struct nf_hook_state *state)
+static const struct ig_family ig_ipv6 = {
+	.idx		= IG_V6,
+	.ignored	= ig6_ignored,
+	.judge		= ig6_judge,
+};
+
+static unsigned int ig6_redirect(struct icmp_guard_net *ign,
+				 struct sk_buff *skb, unsigned int thoff,
+				 bool frag, const struct nf_hook_state *state)
 {
-	struct ig6_net *in6 = ig6_pernet(net);
-	struct ig6_redirect r = { };
-	struct ig6_cfg cfg;
-	u64 mask = IG_BIT(IN_REDIRECTS);
-	int sdif, reason;
+	struct ig6_redirect r;
+	int sdif;
 
-	cfg.policy = READ_ONCE(in6->cfg.policy);
-	if (cfg.policy == ICMP_GUARD_OFF) {
-		ig6_count(in6, mask | IG_BIT(ACCEPTED));
-		return NF_ACCEPT;
-	}
-	if (cfg.policy == ICMP_GUARD_BLOCK) {
-		ig6_count(in6, mask | IG_BIT(DROPPED) | IG_BIT(DROP_BLOCKED));
-		return NF_DROP;
-	}
-	cfg.check_gateway = READ_ONCE(in6->cfg.check_gateway);
-	cfg.check_lladdr = READ_ONCE(in6->cfg.check_lladdr);
-	cfg.check_new_gateway = READ_ONCE(in6->cfg.check_new_gateway);
-	cfg.check_tlla = READ_ONCE(in6->cfg.check_tlla);
-	cfg.check_inner_source = READ_ONCE(in6->cfg.check_inner_source);
-	cfg.check_evidence = READ_ONCE(in6->cfg.check_evidence);
-	cfg.evidence_ms = READ_ONCE(in6->cfg.evidence_ms);
-	cfg.log = READ_ONCE(in6->cfg.log);
-
-	r.net = net;
-	r.ign = icmp_guard_pernet(net);
+	memset(&r, 0, sizeof(r));
+	r.m.net = state->net;
+	r.m.ign = ign;
+	r.m.policy = READ_ONCE(ign->cfg6.policy);
+	r.m.log = READ_ONCE(ign->cfg6.log);
+	/* In a VRF, the hook's device is the master; judge the real port. */
+	sdif = inet6_sdif(skb);
+	r.m.dev = sdif ? dev_get_by_index_rcu(state->net, sdif) : state->in;
+	if (!r.m.dev)
+		r.m.dev = state->in;
+	r.m.has_mac = skb_mac_header_was_set(skb) &&
+		      skb_mac_header_len(skb) >= ETH_HLEN;
+	if (r.m.has_mac)
+		ether_addr_copy(r.m.src_mac, eth_hdr(skb)->h_source);
+	r.m.saddr = &r.saddr;
+	r.m.new_gw = &r.target;
+	/* Without a Redirected Header, the log names no source. */
+	r.m.inner_saddr = &r.inner.saddr;
+	r.m.inner_daddr = &r.dest;
 	r.thoff = thoff;
 	r.len = skb->len - thoff;
 	r.frag = frag;
 	r.saddr = ipv6_hdr(skb)->saddr;
 	r.hop_limit = ipv6_hdr(skb)->hop_limit;
-	/* In a VRF, the hook's device is the master; judge the real port. */
-	sdif = inet6_sdif(skb);
-	r.dev = sdif ? dev_get_by_index_rcu(net, sdif) : state->in;
-	if (!r.dev)
-		r.dev = state->in;
-	r.has_mac = skb_mac_header_was_set(skb) &&
-		    skb_mac_header_len(skb) >= ETH_HLEN;
-	if (r.has_mac)
-		ether_addr_copy(r.src_mac, eth_hdr(skb)->h_source);
-
-	reason = ig6_judge(skb, &r, &cfg);
-	if (r.sender)
-		icmp_guard_rl_account(r.sender, !reason ||
-				      cfg.policy != ICMP_GUARD_ENFORCE);
-	if (reason) {
-		if (cfg.log)
-			ig6_log(&r, reason, cfg.policy == ICMP_GUARD_ENFORCE);
-		if (cfg.policy == ICMP_GUARD_ENFORCE) {
-			ig6_count(in6, mask | IG_BIT(DROPPED) |
-				  BIT_ULL(reason));
-			return NF_DROP;
-		}
-		mask |= IG_BIT(MONITOR_WOULD_DROP);
-	}
-	ig6_count(in6, mask | IG_BIT(ACCEPTED));
-	return NF_ACCEPT;
+	return icmp_guard_verdict(&ig_ipv6, skb, &r.m);
 }
 
 /*
@@ -536,7 +448,8 @@ static unsigned int ig6_redirect(struct net *net, struct sk_buff *skb,
  * later fragment has no ICMPv6 header to judge; Linux drops what it
  * reassembles into an ND message (ndisc_suppress_frag_ndisc()).
  */
-static noinline unsigned int ig6_icmp(struct sk_buff *skb,
+static noinline unsigned int ig6_icmp(struct icmp_guard_net *ign,
+				      struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	unsigned int thoff = 0;
@@ -551,11 +464,12 @@ static noinline unsigned int ig6_icmp(struct sk_buff *skb,
 	type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
 	if (!type || *type != NDISC_REDIRECT)
 		return NF_ACCEPT;
-	return ig6_redirect(state->net, skb, thoff,
+	return ig6_redirect(ign, skb, thoff,
 			    (flags & IP6_FH_F_FRAG) ||
 			    (IP6CB(skb)->flags & IP6SKB_FRAGMENTED), state);
 }
 
+/* PRIV is the namespace's struct icmp_guard_net (main.c). */
 static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
@@ -564,7 +478,7 @@ static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
 	/* The fast path: ICMPv6 or an extension header go on. */
 	if (nexthdr != IPPROTO_ICMPV6 && !ipv6_ext_hdr(nexthdr))
 		return NF_ACCEPT;
-	return ig6_icmp(skb, state);
+	return ig6_icmp(priv, skb, state);
 }
 
 /* ------------------------------------------------------------------------
@@ -578,23 +492,26 @@ static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
 /*
  * Record a datagram this host sends through a router: TCP of a live
  * connection's own socket, UDP of a connected socket with a flow label,
- * echo requests; the kinds IPv4 records, for the same reasons (main.c).
+ * echo requests; the kinds IPv4 records, for the same reasons (ipv4.c).
  * IPv6 has no IP ID: what a blind forger must guess is the flow label (20
  * bits, a keyed hash of the flow under net.ipv6.auto_flowlabels, the
  * default), TCP's sequence number, an echo request's identifier, sequence
  * number and checksum. Connected UDP without a flow label
  * (auto_flowlabels=0, or a socket that opted out) has nothing a forger
- * must guess but the ports, and is not recorded. Each datagram is a span
- * of its own (one "ID", 0): the record keeps the flow's last few.
+ * must guess but the ports, and is not recorded.
+ *
+ * As for IPv4, most datagrams only extend this CPU's open span; spans
+ * have no IDs (evidence.h), so a TCP flow's span grows with its sequence
+ * space, a UDP flow's covers its datagrams of the last IG_EV_MERGE, and
+ * each echo request is a span of its own.
  */
-static noinline void ig6_out(struct sk_buff *skb,
+static noinline void ig6_out(struct icmp_guard_net *ign, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	const struct dst_entry *dst = skb_dst(skb);
-	const struct sock *sk = skb->sk;
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct sock *sk = skb->sk;
 	const struct rt6_info *rt;
-	struct ig6_net *in6 = ig6_pernet(state->net);
 	struct ig_ev6_key k;
 	__be16 frag_off = 0;
 	u32 seq, nseq = 1;
@@ -609,9 +526,9 @@ static noinline void ig6_out(struct sk_buff *skb,
 	rt = container_of(dst, struct rt6_info, dst);
 	if (!(rt->rt6i_flags & RTF_GATEWAY))
 		return;
-	policy = READ_ONCE(in6->cfg.policy);
+	policy = READ_ONCE(ign->cfg6.policy);
 	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
-	    !READ_ONCE(in6->cfg.check_evidence))
+	    !READ_ONCE(ign->cfg6.check_evidence))
 		return;
 	nexthdr = ip6h->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
@@ -642,10 +559,6 @@ static noinline void ig6_out(struct sk_buff *skb,
 		l4 = skb_header_pointer(skb, thoff, 8, _l4);
 	if (!l4)
 		return;
-	k.saddr = ip6h->saddr;
-	k.daddr = ip6h->daddr;
-	k.gw = *rt6_nexthop(rt, &ip6h->daddr);
-	k.ifindex = dst->dev->ifindex;
 	k.proto = nexthdr;
 	if (!ig_ev6_l4(l4, &k, &seq))
 		return;
@@ -656,21 +569,34 @@ static noinline void ig6_out(struct sk_buff *skb,
 		if (hl < sizeof(*th) || thoff + hl > skb->len)
 			return;
 		nseq = max(skb->len - thoff - hl + th->syn + th->fin, 1U);
+	} else if (k.proto == IPPROTO_ICMPV6) {
+		/* Echo requests never extend a span: each is one of its own. */
+		goto record;
 	}
-	icmp_guard_ev_record(icmp_guard_pernet(state->net), sk, dst, &k,
-			     sizeof(k), 0, 1, seq, nseq, false);
+	if (icmp_guard_ev_extend(ign, sk, dst, (__force u32)k.flowlabel, 0, 0,
+				 seq, nseq))
+		return;
+record:
+	k.saddr = ip6h->saddr;
+	k.daddr = ip6h->daddr;
+	k.gw = *rt6_nexthop(rt, &ip6h->daddr);
+	k.ifindex = dst->dev->ifindex;
+	icmp_guard_ev_record(ign, sk, dst, (__force u32)k.flowlabel, &k,
+			     sizeof(k), 0, 0, seq, nseq,
+			     k.proto != IPPROTO_ICMPV6);
 }
 
+/* PRIV is the namespace's struct icmp_guard_net (main.c). */
 static unsigned int ig6_out_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	/* Forwarded traffic has no socket: one load and compare for it. */
 	if (skb->sk)
-		ig6_out(skb, state);
+		ig6_out(priv, skb, state);
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops ig6_ops[] = {
+const struct nf_hook_ops icmp_guard_ipv6_ops[2] = {
 	{
 		.hook		= ig6_hook,
 		.pf		= NFPROTO_IPV6,
@@ -684,201 +610,3 @@ static const struct nf_hook_ops ig6_ops[] = {
 		.priority	= NF_IP6_PRI_LAST,
 	},
 };
-
-/* ------------------------------------------------------------------------
- * net.ipv6.icmp_guard.* and /proc/net/icmp_guard/stats6
- */
-
-#define IG6_KNOB(name)							\
-{									\
-	.procname	= #name,					\
-	.data		= (void *)&ig6_default_cfg.name,		\
-	.maxlen		= sizeof(int),					\
-	.mode		= 0644,						\
-	.proc_handler	= proc_dointvec_minmax,				\
-	.extra1		= SYSCTL_ZERO,					\
-	.extra2		= SYSCTL_ONE,					\
-}
-
-static int ig6_evidence_ms_min = 10;
-static int ig6_evidence_ms_max = 60000;
-
-/*
- * Writes out of [extra1, extra2] fail with EINVAL and change nothing. The
- * rate limiter's knobs are IPv4's: one limiter serves both families.
- */
-static const struct ctl_table ig6_sysctl_template[] = {
-	{
-		.procname	= "policy",
-		.data		= (void *)&ig6_default_cfg.policy,
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_THREE,
-	},
-	IG6_KNOB(check_gateway),
-	IG6_KNOB(check_lladdr),
-	IG6_KNOB(check_new_gateway),
-	IG6_KNOB(check_tlla),
-	IG6_KNOB(check_inner_source),
-	IG6_KNOB(check_evidence),
-	{
-		.procname	= "evidence_ms",
-		.data		= (void *)&ig6_default_cfg.evidence_ms,
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &ig6_evidence_ms_min,
-		.extra2		= &ig6_evidence_ms_max,
-	},
-	IG6_KNOB(log),
-	{ }	/* the end, for kernels before 6.6 */
-};
-
-#define IG6_NR_KNOBS (ARRAY_SIZE(ig6_sysctl_template) - 1)
-
-static int ig6_sysctl_register(struct net *net, struct ig6_net *in6)
-{
-	struct ctl_table *tbl;
-	size_t i;
-
-	tbl = kmemdup(ig6_sysctl_template, sizeof(ig6_sysctl_template),
-		      GFP_KERNEL_ACCOUNT);
-	if (!tbl)
-		return -ENOMEM;
-	for (i = 0; i < IG6_NR_KNOBS; i++)
-		tbl[i].data = (char *)&in6->cfg +
-			      ((char *)tbl[i].data - (char *)&ig6_default_cfg);
-	in6->sysctl_hdr = register_net_sysctl_sz(net, "net/ipv6/icmp_guard",
-						 tbl, IG6_NR_KNOBS);
-	if (!in6->sysctl_hdr) {
-		kfree(tbl);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void ig6_sysctl_unregister(struct ig6_net *in6)
-{
-	const struct ctl_table *tbl = in6->sysctl_hdr->ctl_table_arg;
-
-	unregister_net_sysctl_table(in6->sysctl_hdr);
-	kfree(tbl);
-}
-
-/* The same lines as stats: every counter, then the shared Senders gauge. */
-static int ig6_stats_show(struct seq_file *seq, void *v)
-{
-	struct net *net = seq_file_single_net(seq);
-	const struct ig6_net *in6 = ig6_pernet(net);
-	u64 sum[IG_NR_COUNTERS] = { }, val[IG_NR_COUNTERS];
-	unsigned int start;
-	int cpu, i;
-
-	for_each_possible_cpu(cpu) {
-		const struct icmp_guard_stats *s = per_cpu_ptr(in6->stats, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < IG_NR_COUNTERS; i++)
-				val[i] = u64_stats_read(&s->cnt[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < IG_NR_COUNTERS; i++)
-			sum[i] += val[i];
-	}
-	for (i = 0; i < IG_NR_COUNTERS; i++)
-		seq_printf(seq, "%s %llu\n", icmp_guard_counter_names[i],
-			   sum[i]);
-	seq_printf(seq, "Senders %d\n",
-		   icmp_guard_rl_senders(icmp_guard_pernet(net)));
-	return 0;
-}
-
-/* ------------------------------------------------------------------------
- * Per-namespace life cycle: after main.c's (registered after it), so the
- * shared limiter, record and /proc directory are there.
- */
-
-/* As for IPv4 (icmp_guard_cfg_init()): inherit init_net's, log off. */
-static void ig6_cfg_init(struct net *net, struct ig6_cfg *cfg)
-{
-	const int *host;
-	int *knob;
-	size_t i;
-
-	*cfg = ig6_default_cfg;
-	if (net_eq(net, &init_net))
-		return;
-	if (READ_ONCE(icmp_guard_inherit)) {
-		BUILD_BUG_ON(sizeof(*cfg) % sizeof(int));
-		host = (const int *)&ig6_pernet(&init_net)->cfg;
-		knob = (int *)cfg;
-		for (i = 0; i < sizeof(*cfg) / sizeof(int); i++)
-			knob[i] = READ_ONCE(host[i]);
-	}
-	cfg->log = 0;
-}
-
-static int __net_init ig6_net_init(struct net *net)
-{
-	struct icmp_guard_net *ign = icmp_guard_pernet(net);
-	struct ig6_net *in6 = ig6_pernet(net);
-	int ret;
-
-	ig6_cfg_init(net, &in6->cfg);
-	in6->stats = netdev_alloc_pcpu_stats(struct icmp_guard_stats);
-	if (!in6->stats)
-		return -ENOMEM;
-	ret = ig6_sysctl_register(net, in6);
-	if (ret)
-		goto err_free_stats;
-	ret = -ENOMEM;
-	if (!proc_create_net_single("stats6", 0444, ign->proc_dir,
-				    ig6_stats_show, NULL))
-		goto err_unregister_sysctl;
-	ret = nf_register_net_hooks(net, ig6_ops, ARRAY_SIZE(ig6_ops));
-	if (ret)
-		goto err_remove_proc;
-	return 0;
-
-err_remove_proc:
-	remove_proc_entry("stats6", ign->proc_dir);
-err_unregister_sysctl:
-	ig6_sysctl_unregister(in6);
-err_free_stats:
-	free_percpu(in6->stats);
-	return ret;
-}
-
-static void __net_exit ig6_net_pre_exit(struct net *net)
-{
-	nf_unregister_net_hooks(net, ig6_ops, ARRAY_SIZE(ig6_ops));
-}
-
-static void __net_exit ig6_net_exit(struct net *net)
-{
-	struct ig6_net *in6 = ig6_pernet(net);
-
-	remove_proc_entry("stats6", icmp_guard_pernet(net)->proc_dir);
-	ig6_sysctl_unregister(in6);
-	free_percpu(in6->stats);
-}
-
-static struct pernet_operations ig6_net_ops = {
-	.init		= ig6_net_init,
-	.pre_exit	= ig6_net_pre_exit,
-	.exit		= ig6_net_exit,
-	.id		= &ig6_net_id,
-	.size		= sizeof(struct ig6_net),
-};
-
-int icmp_guard_ipv6_init(void)
-{
-	return register_pernet_subsys(&ig6_net_ops);
-}
-
-void icmp_guard_ipv6_exit(void)
-{
-	unregister_pernet_subsys(&ig6_net_ops);
-}

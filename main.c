@@ -1,46 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * icmp_guard: police incoming ICMP Redirects.
+ * icmp_guard: police incoming Redirects, ICMP's (ipv4.c) and Neighbour
+ * Discovery's (ipv6.c), per network namespace.
  *
- * A netfilter hook at NF_INET_LOCAL_IN, registered in every network
- * namespace, sees each IPv4 Redirect before icmp_rcv() does. It checks that
- * the message is well formed, that it comes from the gateway this host would
- * use for the embedded datagram (by route, device and link-layer address),
- * that the new gateway is a sane on-link neighbour and that the embedded
- * datagram really left this host, through that gateway, recently; it demotes
- * Network Redirects to Host Redirects. It only ever drops or rewrites:
- * Linux's own checks still run on whatever it lets through.
- *
- * A second hook, at NF_INET_POST_ROUTING, keeps the evidence for that last
- * check: the egress record of evidence.c.
+ * This is the part both families share: the verdict on a Redirect their
+ * checks judged (the policy, the limiter's accounting, the log line, the
+ * counters), the per-namespace state and its life cycle, and the module.
+ * Each family's netfilter hooks, at NF_INET_LOCAL_IN (the Redirects) and
+ * NF_INET_POST_ROUTING (the egress record's feed, evidence.c), are
+ * registered here, in every namespace, with that namespace's state as
+ * their priv.
  */
 
 #include <linux/etherdevice.h>
-#include <linux/icmp.h>
-#include <linux/if_arp.h>
-#include <linux/inetdevice.h>
-#include <linux/ip.h>
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
 #include <linux/ratelimit.h>
 #include <linux/skbuff.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
-#include <net/arp.h>
-#include <net/checksum.h>
-#include <net/dst.h>
-#include <net/ip.h>
-#include <net/ip_fib.h>
-#include <net/l3mdev.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
-#include <net/route.h>
-#include <net/sock.h>
-#include <net/tcp_states.h>
 
 #include "icmp_guard.h"
-#include "evidence.h"
 
 /* In enum order, so each string sits at its counter's index. */
 #define IG_NAME(id, name, why) name,
@@ -51,6 +32,18 @@ const char *const icmp_guard_counter_names[IG_NR_COUNTERS] = {
 #define IG_WHY(id, name, why) why,
 const char *const icmp_guard_drop_reasons[IG_NR_COUNTERS] = {
 	ICMP_GUARD_COUNTERS(IG_WHY)
+};
+
+const struct icmp_guard_cfg6 icmp_guard_default_cfg6 = {
+	.policy			= ICMP_GUARD_ENFORCE,
+	.check_gateway		= 1,
+	.check_lladdr		= 1,
+	.check_new_gateway	= 1,
+	.check_tlla		= 1,
+	.check_inner_source	= 1,
+	.check_evidence		= 1,
+	.evidence_ms		= 2000,
+	.log			= 1,
 };
 
 const struct icmp_guard_cfg icmp_guard_default_cfg = {
@@ -81,17 +74,16 @@ struct icmp_guard_net *icmp_guard_pernet(const struct net *net)
  * Counters
  */
 
-#define IG_BIT(c) BIT_ULL(IG_##c)
-
 /* One update section per packet: the verdict is collected as a bit mask. */
-static void icmp_guard_count(struct icmp_guard_net *ign, u64 mask)
+static void icmp_guard_count(struct icmp_guard_stats __percpu *stats,
+			     u64 mask)
 {
 	struct icmp_guard_stats *s;
 
 	BUILD_BUG_ON(IG_NR_COUNTERS > 64);
 
 	/* LOCAL_IN runs with BH disabled, so this CPU's slot is ours. */
-	s = this_cpu_ptr(ign->stats);
+	s = this_cpu_ptr(stats);
 	u64_stats_update_begin(&s->syncp);
 	while (mask) {
 		u64_stats_inc(&s->cnt[__ffs64(mask)]);
@@ -100,7 +92,7 @@ static void icmp_guard_count(struct icmp_guard_net *ign, u64 mask)
 	u64_stats_update_end(&s->syncp);
 }
 
-void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
+void icmp_guard_stats_fold(const struct icmp_guard_stats __percpu *stats,
 			   u64 sum[IG_NR_COUNTERS])
 {
 	u64 v[IG_NR_COUNTERS];
@@ -109,7 +101,7 @@ void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
 
 	memset(sum, 0, sizeof(u64) * IG_NR_COUNTERS);
 	for_each_possible_cpu(cpu) {
-		const struct icmp_guard_stats *s = per_cpu_ptr(ign->stats, cpu);
+		const struct icmp_guard_stats *s = per_cpu_ptr(stats, cpu);
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
@@ -122,729 +114,98 @@ void icmp_guard_stats_fold(const struct icmp_guard_net *ign,
 }
 
 /* ------------------------------------------------------------------------
- * The Redirect pipeline
+ * The verdict
  */
-
-/* A check that had nothing to compare: neither a pass nor a refusal. */
-#define IG_SKIPPED (-1)
-
-/* What the checks need of one Redirect, read once from the skb. */
-struct ig_redirect {
-	struct net *net;
-	struct icmp_guard_net *ign;
-	struct ig_sender *sender;	/* its rate limiter entry, or NULL */
-	struct net_device *dev;	/* device it arrived on (a VRF's slave) */
-	unsigned int thoff;
-	__be32 saddr;		/* sender: the claimed current gateway */
-	__be32 new_gw;
-	struct iphdr inner;	/* embedded header, fixed part */
-	u8 src_mac[ETH_ALEN];
-	bool has_mac;
-	bool evidence_ok;	/* check 6 already matched */
-};
-
-/*
- * Check 1, well-formedness. Cheap and first: everything later trusts the
- * lengths validated here. The skb may be non-linear (a reassembled
- * datagram), so every read goes through skb_header_pointer().
- */
-static int ig_check_wellformed(struct sk_buff *skb, struct ig_redirect *r)
-{
-	struct {
-		struct icmphdr icmp;
-		struct iphdr inner;
-	} _h;
-	const typeof(_h) *h;
-	unsigned int len;
-
-	BUILD_BUG_ON(sizeof(_h) != sizeof(struct icmphdr) +
-				   sizeof(struct iphdr));
-
-	len = skb->len - r->thoff;
-	h = skb_header_pointer(skb, r->thoff, sizeof(_h), &_h);
-	if (!h)
-		return IG_DROP_MALFORMED;
-	/* RFC 792: the embedded header plus its first 64 bits of data. */
-	if (h->inner.version != 4 || h->inner.ihl < 5 ||
-	    sizeof(h->icmp) + h->inner.ihl * 4 + 8 > len)
-		return IG_DROP_MALFORMED;
-	r->new_gw = h->icmp.un.gateway;
-	r->inner = h->inner;
-	/*
-	 * As conntrack checks ICMP: a checksum the device verified
-	 * (CHECKSUM_COMPLETE, CHECKSUM_UNNECESSARY) is taken, else it is
-	 * computed once, and icmp_rcv() then does not do it again.
-	 */
-	if (nf_ip_checksum(skb, NF_INET_LOCAL_IN, r->thoff, IPPROTO_ICMP))
-		return IG_DROP_CHECKSUM;
-	/* Linux itself would take "code & 7", accepting codes 8 to 11. */
-	if (h->icmp.code > ICMP_REDIR_HOSTTOS)
-		return IG_DROP_BAD_CODE;
-	return 0;
-}
-
-static int ig_l3mdev_table(const struct net_device *dev)
-{
-	return l3mdev_fib_table(dev) ? : RT_TABLE_LOCAL;
-}
-
-/*
- * Check 2: the route this host uses for the embedded datagram has the
- * sender as gateway, and goes out of the device the Redirect came in on.
- * The flow is built from the inner header the way ipv4_redirect() builds
- * it, with the DSCP bits of its TOS (kernels that still mask with
- * IPTOS_RT_MASK do so again in the lookup, as for their own key); the
- * receiving device's VRF, if any, selects the table. ANYSRC lets
- * the lookup proceed for a foreign inner source, which check 5 judges.
- *
- * It is a guess at the sending socket's flow: it has no mark, no bound
- * device, no uid and no ports, so policy routing on those, a socket bound
- * to one of two default routes and multipath hashed on ports can make it
- * name another gateway than the one the datagram really left through.
- * ig_judge() therefore lets the egress record, which holds the gateway and
- * device the datagram really took, overrule its refusal.
- *
- * The lookup is the one Linux's own Redirect path makes
- * (__ip_route_output_key(), no IPsec policy lookup): through
- * ip_route_output_key() a forged Redirect could make the kernel ask the
- * key manager for a security association (ACQUIRE), and with larval_drop
- * a blackhole route on lo would refuse a real Redirect.
- */
-static int ig_check_gateway(const struct ig_redirect *r)
-{
-	struct flowi4 fl4;
-	struct rtable *rt;
-	int ret = 0;
-
-	flowi4_init_output(&fl4, l3mdev_master_ifindex_rcu(r->dev), 0,
-			   inet_dscp_to_dsfield(ip4h_dscp(&r->inner)),
-			   RT_SCOPE_UNIVERSE,
-			   r->inner.protocol, FLOWI_FLAG_ANYSRC,
-			   r->inner.daddr, r->inner.saddr, 0, 0,
-			   sock_net_uid(r->net, NULL));
-	rt = __ip_route_output_key(r->net, &fl4);
-	if (IS_ERR(rt))
-		return IG_DROP_NOT_GATEWAY;
-	if (rt->rt_gw_family != AF_INET || rt->rt_gw4 != r->saddr)
-		ret = IG_DROP_NOT_GATEWAY;
-	else if (rt->dst.dev != r->dev)
-		ret = IG_DROP_WRONG_DEVICE;
-	ip_rt_put(rt);
-	return ret;
-}
-
-/*
- * Check 3: the frame's source link-layer address is the one this host has
- * resolved for the gateway. A spoofed source IP is not enough to pass it.
- * The frame's address is read by the device's header_ops->parse
- * (dev_parse_header(): Ethernet, and every device whose hard header has a
- * source address, such as NBMA GRE's outer source) and compared over
- * dev->addr_len bytes. On Ethernet a frame without its header is
- * refused. Elsewhere, where there is nothing to compare, the check is
- * skipped: a device with no parse (IP-in-IP, SIT, WireGuard, GRE without
- * a hard header, IPoIB, PPP), a non-Ethernet port of a VRF
- * (dev_parse_header() parses with skb->dev, the master), a frame without a
- * link-layer header, a parsed address of another length, and a neighbour
- * entry in NUD_NOARP (an IFF_NOARP device: the entry holds the device's own
- * address, not the sender's). Returns 0 if it matches, IG_SKIPPED, or
- * the drop reason.
- */
-static int ig_check_lladdr(const struct sk_buff *skb,
-			   const struct ig_redirect *r)
-{
-	u8 ha[MAX_ADDR_LEN] __aligned(sizeof(unsigned long));
-	struct net_device *dev = r->dev;
-	u8 buf[MAX_ADDR_LEN];
-	struct neighbour *n;
-	const u8 *src;
-	u8 nud;
-
-	if (dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN) {
-		/* Ethernet without its header: nothing proves the sender. */
-		if (!r->has_mac)
-			return IG_DROP_LLADDR;
-		src = r->src_mac;
-	} else if (skb->dev == dev && dev->addr_len &&
-		   skb_mac_header_was_set(skb) && skb_mac_header_len(skb) &&
-		   dev_parse_header(skb, buf) == dev->addr_len) {
-		src = buf;
-	} else {
-		return IG_SKIPPED;
-	}
-	n = __ipv4_neigh_lookup_noref(dev, (__force u32)r->saddr);
-	if (!n)
-		return IG_DROP_LLADDR;
-	nud = READ_ONCE(n->nud_state);
-	if (nud & NUD_NOARP)
-		return IG_SKIPPED;
-	if (!(nud & NUD_VALID))
-		return IG_DROP_LLADDR;
-	neigh_ha_snapshot(ha, n, dev);
-	if (memcmp(ha, src, dev->addr_len))
-		return IG_DROP_LLADDR;
-	return 0;
-}
-
-/*
- * Is ADDR a host of a subnet of IN_DEV: inside the prefix of one of its
- * addresses, and not that subnet's network or broadcast address? Every
- * address is tried: a second, longer or shorter, prefix may hold ADDR as a
- * host where the first makes it its network or broadcast address.
- */
-static bool ig_is_onlink(struct in_device *in_dev, __be32 addr)
-{
-	const struct in_ifaddr *ifa;
-
-	in_dev_for_each_ifa_rcu(ifa, in_dev) {
-		if (!inet_ifa_match(addr, ifa))
-			continue;
-		if (ifa->ifa_prefixlen < 31 &&
-		    ((addr & ~ifa->ifa_mask) == 0 ||
-		     (addr | ifa->ifa_mask) == htonl(INADDR_BROADCAST)))
-			continue;
-		return true;
-	}
-	return false;
-}
-
-/*
- * A link the addresses say nothing about: the sender itself is in none of
- * the device's prefixes (a /32 address and "via GW onlink", as clouds and
- * Calico configure). There any neighbour is as on-link as the gateway
- * (Linux, with shared_media=1, asks no more), so the new gateway only has
- * to be reached through this same device, as the route to it says.
- */
-static bool ig_onlink_by_route(const struct ig_redirect *r,
-			       struct in_device *in_dev)
-{
-	struct flowi4 fl4 = {
-		.flowi4_oif = l3mdev_master_ifindex_rcu(r->dev),
-		.daddr = r->new_gw,
-	};
-	struct rtable *rt;
-	bool ok;
-
-	if (ig_is_onlink(in_dev, r->saddr))
-		return false;
-	rt = __ip_route_output_key(r->net, &fl4);
-	if (IS_ERR(rt))
-		return false;
-	ok = rt->dst.dev == r->dev && rt->rt_type == RTN_UNICAST;
-	ip_rt_put(rt);
-	return ok;
-}
-
-/*
- * Check 4: the new gateway is a plausible unicast neighbour on the link,
- * whatever shared_media says (Linux skips its on-link test by default).
- */
-static int ig_check_new_gateway(const struct ig_redirect *r)
-{
-	__be32 gw = r->new_gw;
-	struct in_device *in_dev;
-
-	if (ipv4_is_zeronet(gw) || ipv4_is_loopback(gw) ||
-	    ipv4_is_lbcast(gw) || ipv4_is_multicast(gw) ||
-	    (gw & htonl(0xf0000000)) == htonl(0xf0000000) ||
-	    gw == r->saddr)
-		return IG_DROP_BAD_NEW_GATEWAY;
-	if (inet_addr_type_table(r->net, gw, ig_l3mdev_table(r->dev)) !=
-	    RTN_UNICAST)
-		return IG_DROP_BAD_NEW_GATEWAY;
-	in_dev = __in_dev_get_rcu(r->dev);
-	if (!in_dev || !(ig_is_onlink(in_dev, gw) ||
-			 ig_onlink_by_route(r, in_dev)))
-		return IG_DROP_BAD_NEW_GATEWAY;
-	return 0;
-}
-
-/* Check 5: a Redirect is about a datagram this host sent. */
-static int ig_check_inner_source(const struct ig_redirect *r)
-{
-	if (inet_addr_type_table(r->net, r->inner.saddr,
-				 ig_l3mdev_table(r->dev)) != RTN_LOCAL)
-		return IG_DROP_INNER_SOURCE;
-	return 0;
-}
-
-/*
- * The flow and "sequence" of a datagram from the first 8 bytes of its
- * transport header, the same for the egress record's feed and for check
- * 6, so that both sides key a datagram alike: TCP's ports and sequence
- * number, UDP's ports, an echo request's identifier, and as its sequence
- * its echo sequence number and checksum. False for anything else.
- */
-static __always_inline bool ig_ev4_l4(const u8 *l4, struct ig_ev4_key *k,
-				      u32 *seq)
-{
-	switch (k->proto) {
-	case IPPROTO_TCP:
-		*seq = get_unaligned_be32(l4 + 4);
-		break;
-	case IPPROTO_UDP:
-		*seq = 0;
-		break;
-	case IPPROTO_ICMP:
-		if (l4[0] != ICMP_ECHO || l4[1] != 0)
-			return false;
-		k->sport = get_unaligned((__be16 *)(l4 + 4));
-		*seq = get_unaligned_be16(l4 + 6) << 16 |
-		       get_unaligned_be16(l4 + 2);
-		return true;
-	default:
-		return false;
-	}
-	k->sport = get_unaligned((__be16 *)l4);
-	k->dport = get_unaligned((__be16 *)(l4 + 2));
-	return true;
-}
-
-/*
- * Check 6: the embedded datagram is one this host sent through this gateway,
- * out of this device, within evidence_ms (see evidence.c for the record).
- * Only what a forger cannot make this host send counts: TCP and connected
- * UDP, with the IP ID and TCP's sequence number, and echo requests, with
- * their identifier, sequence number and checksum. Any other embedded
- * protocol (echo replies, ICMP errors, GRE, tunnels, raw protocols) is
- * refused: Linux applies some of those with no check at all, and refusing a
- * real one only keeps the path the host already has.
- */
-static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
-			     unsigned long window)
-{
-	struct ig_ev4_key k = {
-		.saddr		= r->inner.saddr,
-		.daddr		= r->inner.daddr,
-		.gw		= r->saddr,
-		.ifindex	= r->dev->ifindex,
-		.proto		= r->inner.protocol,
-	};
-	u8 _l4[8];
-	const u8 *l4;
-	u32 seq;
-
-	/* Routers quote the first fragment only; a later one has no ports. */
-	if (r->inner.frag_off & htons(IP_OFFSET))
-		return IG_DROP_INNER_PROTO;
-	/* Check 1 made sure the 8 bytes are there. */
-	l4 = skb_header_pointer(skb, r->thoff + sizeof(struct icmphdr) +
-				r->inner.ihl * 4, sizeof(_l4), _l4);
-	if (!l4)
-		return IG_DROP_MALFORMED;
-	if (!ig_ev4_l4(l4, &k, &seq))
-		return IG_DROP_INNER_PROTO;
-	if (!icmp_guard_ev_match(r->ign, &k, sizeof(k), ntohs(r->inner.id),
-				 seq, window))
-		return IG_DROP_NO_EVIDENCE;
-	return 0;
-}
-
-/*
- * Run the checks in order; return the first drop reason, or 0.
- *
- * The rate limiter comes after the checks that say who sent the Redirect
- * (2, the route, and 3, the link-layer address: a route lookup and a
- * neighbour hash lookup), so that only senders that passed them get an
- * entry and draw on the namespace's bucket: Redirects forged from other
- * addresses, or from the gateway's address and another MAC, cost those
- * lookups and spend nobody's budget. Where check 3 cannot run (it is off,
- * or the device has no link-layer address to compare), every sender that
- * passed check 2 is charged, as before.
- *
- * Check 2's route lookup guesses the sending socket's flow; when check 6 is
- * on, the egress record knows the gateway and the device the datagram
- * really left through, and a match there overrules check 2's refusal (see
- * ig_check_gateway()). The Redirect is then refused with check 2's reason
- * when the record does not prove the sender is the gateway either.
- */
-static int ig_judge(struct sk_buff *skb, struct ig_redirect *r,
-		    const struct icmp_guard_cfg *cfg)
-{
-	static const u8 no_mac[ETH_ALEN];
-	unsigned long window = msecs_to_jiffies(cfg->evidence_ms);
-	int ret, gw_ret = 0;
-
-	ret = ig_check_wellformed(skb, r);
-	if (ret)
-		return ret;
-	if (cfg->check_gateway) {
-		gw_ret = ig_check_gateway(r);
-		if (gw_ret && !cfg->check_evidence)
-			return gw_ret;
-	}
-	if (cfg->check_lladdr) {
-		ret = ig_check_lladdr(skb, r);
-		if (ret > 0)
-			return gw_ret ? : ret;
-	}
-	ret = icmp_guard_rl_check(r->ign, r->saddr,
-				  r->has_mac ? r->src_mac : no_mac,
-				  &r->sender);
-	if (ret)
-		return ret;
-	if (gw_ret) {
-		if (ig_check_evidence(skb, r, window))
-			return gw_ret;
-		r->evidence_ok = true;
-	}
-	if (cfg->check_new_gateway) {
-		ret = ig_check_new_gateway(r);
-		if (ret)
-			return ret;
-	}
-	if (cfg->check_inner_source) {
-		ret = ig_check_inner_source(r);
-		if (ret)
-			return ret;
-	}
-	if (cfg->check_evidence && !r->evidence_ok)
-		return ig_check_evidence(skb, r, window);
-	return 0;
-}
-
-/*
- * Codes 0/2 become 1/3, as Linux already treats them. The type/code word
- * changes and the checksum absorbs the difference, so the sum over the
- * message, and a CHECKSUM_COMPLETE skb->csum, stay valid.
- */
-static bool ig_demote(struct sk_buff *skb, unsigned int thoff)
-{
-	struct icmphdr *ih;
-	__be16 old;
-
-	if (skb_ensure_writable(skb, thoff + sizeof(*ih)))
-		return false;
-	ih = (struct icmphdr *)(skb_network_header(skb) + thoff);
-	old = htons(ih->type << 8 | ih->code);
-	ih->code = ih->code == ICMP_REDIR_NET ? ICMP_REDIR_HOST :
-						ICMP_REDIR_HOSTTOS;
-	csum_replace2(&ih->checksum, old, htons(ih->type << 8 | ih->code));
-	return true;
-}
 
 /*
  * Each namespace has its own budget of lines (10 per 5 s, net_ratelimit()'s
- * defaults), so that a namespace flooding itself with bad Redirects cannot
- * use up the budget of another, or of the host, as it would with the shared
- * net_ratelimit().
+ * defaults), shared by both families, so that a namespace flooding itself
+ * with bad Redirects cannot use up the budget of another, or of the host,
+ * as it would with the shared net_ratelimit(). One format for both: the
+ * addresses are IPv4's or IPv6's.
  */
-static void ig_log(const struct ig_redirect *r, int reason, bool dropped)
+static void icmp_guard_log(int idx, const struct ig_msg *m, int reason,
+			   bool dropped)
 {
 	static const u8 no_mac[ETH_ALEN];
+	const char *what = dropped ? "dropped" : "would drop";
+	const u8 *mac = m->has_mac ? m->src_mac : no_mac;
 
-	if (!__ratelimit(&r->ign->log_rs))
+	if (!__ratelimit(&m->ign->log_rs))
 		return;
-	pr_info("netns %u: %s redirect from %pI4 (%pM) on %s: %s; new gateway %pI4 for %pI4 -> %pI4\n",
-		r->net->ns.inum,
-		dropped ? "dropped" : "would drop",
-		&r->saddr, r->has_mac ? r->src_mac : no_mac,
-		r->dev->name, icmp_guard_drop_reasons[reason],
-		&r->new_gw, &r->inner.saddr, &r->inner.daddr);
+	if (idx == IG_V4)
+		pr_info("netns %u: %s redirect from %pI4 (%pM) on %s: %s; new gateway %pI4 for %pI4 -> %pI4\n",
+			m->net->ns.inum, what, m->saddr, mac, m->dev->name,
+			icmp_guard_drop_reasons[reason], m->new_gw,
+			m->inner_saddr, m->inner_daddr);
+	else
+		pr_info("netns %u: %s redirect from %pI6c (%pM) on %s: %s; new gateway %pI6c for %pI6c -> %pI6c\n",
+			m->net->ns.inum, what, m->saddr, mac, m->dev->name,
+			icmp_guard_drop_reasons[reason], m->new_gw,
+			m->inner_saddr, m->inner_daddr);
 }
 
-static unsigned int ig_redirect(struct icmp_guard_net *ign, struct net *net,
-				struct sk_buff *skb, unsigned int thoff,
-				struct net_device *in)
+/*
+ * The verdict on Redirect M of family FAM, and its counters, in one update
+ * of the family's stats:
+ * - policy off: accepted, unjudged; block: dropped, unjudged;
+ * - on a device where Linux ignores Redirects: passed untouched, unjudged
+ *   and uncharged, so that they cost nothing and spend no sender's tokens,
+ *   counted as accepted and as ignored;
+ * - else the family's checks judge it; the sender's limiter entry, if the
+ *   checks reached the limiter, learns the outcome; a refusal is logged
+ *   (if log is on) and, under enforce, dropped and counted under its
+ *   reason; under monitor it goes on, counted as MonitorWouldDrop. An
+ *   accepted one under enforce may still be rewritten (IPv4's demotion).
+ */
+unsigned int icmp_guard_verdict(const struct ig_family *fam,
+				struct sk_buff *skb, struct ig_msg *m)
 {
-	struct icmp_guard_cfg cfg;
-	struct in_device *in_dev;
-	struct ig_redirect r;
-	u64 mask = IG_BIT(IN_REDIRECTS);
-	int sdif, reason;
-	u8 _code;
-	const u8 *code;
+	struct icmp_guard_stats __percpu *stats = m->ign->stats[fam->idx];
+	bool enforce = m->policy == ICMP_GUARD_ENFORCE;
+	u64 mask = m->mask | IG_BIT(IN_REDIRECTS);
+	int reason;
 
-	cfg.policy = READ_ONCE(ign->cfg.policy);
-	if (cfg.policy == ICMP_GUARD_OFF) {
-		icmp_guard_count(ign, mask | IG_BIT(ACCEPTED));
+	if (m->policy == ICMP_GUARD_OFF) {
+		icmp_guard_count(stats, mask | IG_BIT(ACCEPTED));
 		return NF_ACCEPT;
 	}
-	/* Counted as it arrived, whatever the verdict; see ig_judge(). */
-	code = skb_header_pointer(skb, thoff + 1, sizeof(_code), &_code);
-	if (code && (*code == ICMP_REDIR_NET || *code == ICMP_REDIR_NETTOS))
-		mask |= IG_BIT(IN_NET_REDIRECTS);
-	if (cfg.policy == ICMP_GUARD_BLOCK) {
-		icmp_guard_count(ign, mask | IG_BIT(DROPPED) |
-				 IG_BIT(DROP_BLOCKED));
+	if (m->policy == ICMP_GUARD_BLOCK) {
+		icmp_guard_count(stats, mask | IG_BIT(DROPPED) |
+			       IG_BIT(DROP_BLOCKED));
 		return NF_DROP;
 	}
-	/*
-	 * Linux ignores Redirects received on this device (accept_redirects,
-	 * as __ip_do_redirect() reads it, on skb->dev: a VRF's master): pass
-	 * them untouched, unjudged and uncharged, so that they cost nothing
-	 * and spend no sender's tokens, counted as accepted and as ignored.
-	 */
-	in_dev = __in_dev_get_rcu(skb->dev);
-	if (!in_dev || !IN_DEV_RX_REDIRECTS(in_dev)) {
-		icmp_guard_count(ign, mask | IG_BIT(ACCEPTED) |
-				 IG_BIT(IGNORED_NO_ACCEPT));
+	if (fam->ignored(skb)) {
+		icmp_guard_count(stats, mask | IG_BIT(ACCEPTED) |
+			       IG_BIT(IGNORED_NO_ACCEPT));
 		return NF_ACCEPT;
 	}
 
-	cfg.demote = READ_ONCE(ign->cfg.demote);
-	cfg.check_gateway = READ_ONCE(ign->cfg.check_gateway);
-	cfg.check_lladdr = READ_ONCE(ign->cfg.check_lladdr);
-	cfg.check_new_gateway = READ_ONCE(ign->cfg.check_new_gateway);
-	cfg.check_inner_source = READ_ONCE(ign->cfg.check_inner_source);
-	cfg.check_evidence = READ_ONCE(ign->cfg.check_evidence);
-	cfg.evidence_ms = READ_ONCE(ign->cfg.evidence_ms);
-	cfg.log = READ_ONCE(ign->cfg.log);
-
-	r.net = net;
-	r.ign = ign;
-	r.sender = NULL;
-	r.thoff = thoff;
-	r.saddr = ip_hdr(skb)->saddr;
-	r.new_gw = 0;
-	r.inner.saddr = 0;
-	r.inner.daddr = 0;
-	r.evidence_ok = false;
-	/* In a VRF, skb->dev is the master; judge the real port. */
-	sdif = inet_sdif(skb);
-	r.dev = sdif ? dev_get_by_index_rcu(net, sdif) : in;
-	if (!r.dev)
-		r.dev = in;
-	r.has_mac = skb_mac_header_was_set(skb) &&
-		    skb_mac_header_len(skb) >= ETH_HLEN;
-	if (r.has_mac)
-		ether_addr_copy(r.src_mac, eth_hdr(skb)->h_source);
-
-	reason = ig_judge(skb, &r, &cfg);
-	if (r.sender)
-		icmp_guard_rl_account(r.sender, !reason ||
-				      cfg.policy != ICMP_GUARD_ENFORCE);
+	reason = fam->judge(skb, m);
+	if (m->sender)
+		icmp_guard_rl_account(m->sender, !reason || !enforce);
 	if (reason) {
-		if (cfg.log)
-			ig_log(&r, reason, cfg.policy == ICMP_GUARD_ENFORCE);
-		if (cfg.policy == ICMP_GUARD_ENFORCE) {
-			icmp_guard_count(ign, mask | IG_BIT(DROPPED) |
-					 BIT_ULL(reason));
+		if (m->log)
+			icmp_guard_log(fam->idx, m, reason, enforce);
+		if (enforce) {
+			icmp_guard_count(stats, mask | IG_BIT(DROPPED) |
+				       BIT_ULL(reason));
 			return NF_DROP;
 		}
 		mask |= IG_BIT(MONITOR_WOULD_DROP);
+	} else if (enforce && fam->accepted) {
+		mask |= fam->accepted(skb, m, mask);
 	}
-
-	/*
-	 * Monitor changes nothing. Under memory pressure the message goes on
-	 * undemoted: Linux treats it as a Host Redirect anyway.
-	 */
-	if ((mask & IG_BIT(IN_NET_REDIRECTS)) &&
-	    cfg.policy == ICMP_GUARD_ENFORCE && cfg.demote &&
-	    ig_demote(skb, thoff))
-		mask |= IG_BIT(DEMOTED);
-	icmp_guard_count(ign, mask | IG_BIT(ACCEPTED));
+	icmp_guard_count(stats, mask | IG_BIT(ACCEPTED));
 	return NF_ACCEPT;
 }
-
-/*
- * Out of line, so that its stack buffer does not cost the fast path a stack
- * canary and saved registers: inlined, they made the hook cost 19 guest
- * instructions more than a nop hook on every packet of every protocol, 5
- * now (make bench, microbenchmark). ICMP pays 6 more for the call.
- */
-static noinline unsigned int ig_icmp(struct icmp_guard_net *ign,
-				     struct sk_buff *skb,
-				     const struct nf_hook_state *state)
-{
-	unsigned int thoff = ip_hdrlen(skb);
-	u8 _type;
-	const u8 *type;
-
-	type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
-	if (!type || *type != ICMP_REDIRECT)
-		return NF_ACCEPT;
-	return ig_redirect(ign, state->net, skb, thoff, state->in);
-}
-
-/* PRIV is the namespace's struct icmp_guard_net: see icmp_guard_net_init(). */
-static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
-{
-	/* The fast path: one load and compare for everything but ICMP. */
-	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
-		return NF_ACCEPT;
-	return ig_icmp(priv, skb, state);
-}
-
-/* ------------------------------------------------------------------------
- * The egress record's feed
- */
-
-/* The TCP states in which a socket sends what its peer asked for. */
-#define IG_TCPF_LIVE (TCPF_SYN_SENT | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | \
-		      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | TCPF_LAST_ACK | \
-		      TCPF_CLOSING)
-
-/*
- * Record a datagram of a local socket that leaves through a gateway, if it
- * is of a kind a forger cannot make this host send (see ig_check_evidence):
- * TCP of a live connection's own socket (not the reset and time-wait
- * replies of the control socket, not a SYN-ACK's request socket), UDP of a
- * connected socket (not a server's answers from an unconnected one), and
- * echo requests. A GSO packet stands for all its segments: each gets the
- * next ID, and TCP's the next MSS of sequence space.
- */
-/*
- * Is this a datagram to record? Inline in the hook, so that the others
- * (unconnected UDP, on-link destinations, ...) cost a few loads and no
- * call; the route when it is.
- */
-static __always_inline const struct rtable *
-ig_out_wanted(const struct sk_buff *skb)
-{
-	const struct dst_entry *dst = skb_dst(skb);
-	const struct sock *sk = skb->sk;
-	const struct rtable *rt;
-
-	switch (ip_hdr(skb)->protocol) {
-	case IPPROTO_TCP:
-		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP ||
-		    !((1 << sk->sk_state) & IG_TCPF_LIVE))
-			return NULL;
-		break;
-	case IPPROTO_UDP:
-		if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP ||
-		    sk->sk_state != TCP_ESTABLISHED)
-			return NULL;
-		break;
-	case IPPROTO_ICMP:
-		break;
-	default:
-		return NULL;
-	}
-	/* Through a gateway, not into an IPsec transform. */
-	if (!dst || dst_xfrm(dst) || dst->ops->family != AF_INET)
-		return NULL;
-	rt = container_of(dst, struct rtable, dst);
-	return rt->rt_gw_family == AF_INET ? rt : NULL;
-}
-
-/*
- * What a datagram adds to the record: NID IDs (a GSO packet's segments),
- * and for TCP the sequence number SEQ and the NSEQ values it takes (its
- * payload, SYN and FIN). False if it is not to be recorded after all.
- *
- * The IP layer builds a datagram's headers in the skb's linear part
- * (ip_make_skb(), __tcp_transmit_skb()), so they are read in place, within
- * its bounds: a copy into a stack buffer would cost every datagram a stack
- * canary. One with its transport header elsewhere is not recorded, which
- * can only make a real Redirect about it be refused.
- */
-static __always_inline bool ig_out_span(const struct sk_buff *skb,
-					u16 *nid, u32 *seq, u32 *nseq)
-{
-	const u8 *l4 = skb_network_header(skb) + ip_hdrlen(skb);
-	const struct tcphdr *th = (const struct tcphdr *)l4;
-	unsigned int hl, len = skb->len - ip_hdrlen(skb);
-
-	*nid = skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1;
-	*seq = 0;
-	*nseq = 1;
-	if (l4 + 8 > skb_tail_pointer(skb))
-		return false;
-	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-		return true;
-	if (l4 + sizeof(*th) > skb_tail_pointer(skb))
-		return false;
-	hl = th->doff * 4;
-	if (hl < sizeof(*th) || hl > len)
-		return false;
-	*seq = ntohl(th->seq);
-	*nseq = max(len - hl + th->syn + th->fin, 1U);
-	return true;
-}
-
-/* The first datagram of a span: the whole flow key, and into the record. */
-static noinline void ig_out_record(struct icmp_guard_net *ign,
-				   const struct sk_buff *skb,
-				   const struct rtable *rt)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	struct ig_ev4_key k = {
-		.saddr		= iph->saddr,
-		.daddr		= iph->daddr,
-		.gw		= rt->rt_gw4,
-		.ifindex	= rt->dst.dev->ifindex,
-		.proto		= iph->protocol,
-	};
-	u32 seq, nseq;
-	u16 nid;
-
-	if (!ig_out_span(skb, &nid, &seq, &nseq) ||
-	    !ig_ev4_l4(skb_network_header(skb) + ip_hdrlen(skb), &k, &seq))
-		return;
-	icmp_guard_ev_record(ign, skb->sk, rt, &k, sizeof(k), ntohs(iph->id),
-			     nid, seq, nseq, k.proto != IPPROTO_ICMP);
-}
-
-/*
- * Most datagrams only extend this CPU's open span (icmp_guard_ev_extend());
- * the others go on to ig_out_record(), a tail call, so that this saves
- * few registers and the hook none.
- */
-static noinline void ig_out(struct icmp_guard_net *ign,
-			    const struct sk_buff *skb, const struct rtable *rt)
-{
-	u32 seq, nseq;
-	int policy;
-	u16 nid;
-
-	policy = READ_ONCE(ign->cfg.policy);
-	if (policy == ICMP_GUARD_OFF || policy == ICMP_GUARD_BLOCK ||
-	    !READ_ONCE(ign->cfg.check_evidence) ||
-	    !ig_out_span(skb, &nid, &seq, &nseq))
-		return;
-	/* Echo requests never extend a span: each is one of its own. */
-	if (ip_hdr(skb)->protocol == IPPROTO_ICMP ||
-	    !icmp_guard_ev_extend(ign, skb->sk, rt, ntohs(ip_hdr(skb)->id),
-				  nid, seq, nseq))
-		ig_out_record(ign, skb, rt);
-}
-
-/* PRIV is the namespace's struct icmp_guard_net. */
-static unsigned int icmp_guard_out_hook(void *priv, struct sk_buff *skb,
-					const struct nf_hook_state *state)
-{
-	const struct rtable *rt;
-
-	/* Forwarded traffic has no socket: one load and compare for it. */
-	if (skb->sk) {
-		rt = ig_out_wanted(skb);
-		if (rt)
-			ig_out(priv, skb, rt);
-	}
-	return NF_ACCEPT;
-}
-
-static const struct nf_hook_ops icmp_guard_ops[] = {
-	/*
-	 * Before the filter table, so that rules there see demoted codes and
-	 * only the Redirects that survived, and after mangle.
-	 */
-	{
-		.hook		= icmp_guard_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_FILTER - 1,
-	},
-	/*
-	 * Last: after source NAT, so the record holds the datagram as the
-	 * gateway will see and quote it.
-	 */
-	{
-		.hook		= icmp_guard_out_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_POST_ROUTING,
-		.priority	= NF_IP_PRI_LAST,
-	},
-};
 
 /* ------------------------------------------------------------------------
  * Per-namespace life cycle
  */
 
 /*
- * A new namespace's knobs: init_net's current values if
+ * A new namespace's knobs, both families': init_net's current values if
  * net.ipv4.icmp_guard.inherit is on (so a host's sysctl.d settings reach
  * its containers), else the defaults. init_net is the first namespace the
  * core initialises, so its values are there. Each value is read once; a
@@ -852,28 +213,46 @@ static const struct nf_hook_ops icmp_guard_ops[] = {
  * new value of that knob. Outside init_net, log starts at 0, whatever
  * init_net's: lines from every container are opt-in, as nf_log_all_netns
  * makes them for netfilter's log.
+ *
+ * Every knob is an int (the sysctl tables say so): they are copied as an
+ * array, so that a knob added later cannot be forgotten here.
  */
-static void icmp_guard_cfg_init(struct net *net, struct icmp_guard_cfg *cfg)
+static void icmp_guard_inherit_knobs(int *knob, const int *host, size_t size)
 {
-	const int *host;
-	int *knob;
 	size_t i;
 
-	*cfg = icmp_guard_default_cfg;
+	for (i = 0; i < size / sizeof(int); i++)
+		knob[i] = READ_ONCE(host[i]);
+}
+
+static void icmp_guard_cfg_init(struct net *net, struct icmp_guard_net *ign)
+{
+	const struct icmp_guard_net *host = icmp_guard_pernet(&init_net);
+
+	BUILD_BUG_ON(sizeof(ign->cfg) % sizeof(int));
+	BUILD_BUG_ON(sizeof(ign->cfg6) % sizeof(int));
+	ign->cfg = icmp_guard_default_cfg;
+	ign->cfg6 = icmp_guard_default_cfg6;
 	if (net_eq(net, &init_net))
 		return;
 	if (READ_ONCE(icmp_guard_inherit)) {
-		/*
-		 * Every knob is an int (the sysctl table says so): copy them
-		 * all, so that a knob added later cannot be forgotten here.
-		 */
-		BUILD_BUG_ON(sizeof(*cfg) % sizeof(int));
-		host = (const int *)&icmp_guard_pernet(&init_net)->cfg;
-		knob = (int *)cfg;
-		for (i = 0; i < sizeof(*cfg) / sizeof(int); i++)
-			knob[i] = READ_ONCE(host[i]);
+		icmp_guard_inherit_knobs((int *)&ign->cfg,
+					 (const int *)&host->cfg,
+					 sizeof(ign->cfg));
+		icmp_guard_inherit_knobs((int *)&ign->cfg6,
+					 (const int *)&host->cfg6,
+					 sizeof(ign->cfg6));
 	}
-	cfg->log = 0;
+	ign->cfg.log = 0;
+	ign->cfg6.log = 0;
+}
+
+static void icmp_guard_free_stats(struct icmp_guard_net *ign)
+{
+	int i;
+
+	for (i = 0; i < IG_NR_FAMILIES; i++)
+		free_percpu(ign->stats[i]);
 }
 
 static int __net_init icmp_guard_net_init(struct net *net)
@@ -881,12 +260,18 @@ static int __net_init icmp_guard_net_init(struct net *net)
 	struct icmp_guard_net *ign = icmp_guard_pernet(net);
 	int i, ret;
 
-	icmp_guard_cfg_init(net, &ign->cfg);
+	icmp_guard_cfg_init(net, ign);
 	ratelimit_state_init(&ign->log_rs, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
-	ign->stats = netdev_alloc_pcpu_stats(struct icmp_guard_stats);
-	if (!ign->stats)
-		return -ENOMEM;
+	for (i = 0; i < IG_NR_FAMILIES; i++) {
+		/* It initialises each CPU's syncp; alloc_percpu() does not. */
+		ign->stats[i] =
+			netdev_alloc_pcpu_stats(struct icmp_guard_stats);
+		if (!ign->stats[i]) {
+			ret = -ENOMEM;
+			goto err_free_stats;
+		}
+	}
 
 	ret = icmp_guard_rl_init(ign);
 	if (ret)
@@ -904,8 +289,11 @@ static int __net_init icmp_guard_net_init(struct net *net)
 	 * A copy of the hooks per namespace, so that each finds its state
 	 * in priv rather than through net_generic() on every packet.
 	 */
-	BUILD_BUG_ON(ARRAY_SIZE(icmp_guard_ops) != IG_NR_HOOKS);
-	memcpy(ign->ops, icmp_guard_ops, sizeof(ign->ops));
+	BUILD_BUG_ON(ARRAY_SIZE(icmp_guard_ipv4_ops) +
+		     ARRAY_SIZE(icmp_guard_ipv6_ops) != IG_NR_HOOKS);
+	memcpy(ign->ops, icmp_guard_ipv4_ops, sizeof(icmp_guard_ipv4_ops));
+	memcpy(ign->ops + ARRAY_SIZE(icmp_guard_ipv4_ops), icmp_guard_ipv6_ops,
+	       sizeof(icmp_guard_ipv6_ops));
 	for (i = 0; i < IG_NR_HOOKS; i++)
 		ign->ops[i].priv = ign;
 	ret = nf_register_net_hooks(net, ign->ops, IG_NR_HOOKS);
@@ -922,13 +310,13 @@ err_exit_ev:
 err_exit_rl:
 	icmp_guard_rl_exit(ign);
 err_free_stats:
-	free_percpu(ign->stats);
+	icmp_guard_free_stats(ign);
 	return ret;
 }
 
 /*
- * The hook goes first; the core then waits for an RCU grace period before
- * ->exit, so no packet is still inside the hook when its state is freed.
+ * The hooks go first; the core then waits for an RCU grace period before
+ * ->exit, so no packet is still inside a hook when its state is freed.
  */
 static void __net_exit icmp_guard_net_pre_exit(struct net *net)
 {
@@ -943,7 +331,7 @@ static void __net_exit icmp_guard_net_exit(struct net *net)
 	icmp_guard_sysctl_unregister(ign);
 	icmp_guard_ev_exit(ign);
 	icmp_guard_rl_exit(ign);
-	free_percpu(ign->stats);
+	icmp_guard_free_stats(ign);
 	ratelimit_state_exit(&ign->log_rs);
 }
 
@@ -966,15 +354,10 @@ static int __init icmp_guard_init(void)
 	ret = register_pernet_subsys(&icmp_guard_net_ops);
 	if (ret)
 		goto err_exit_rl;
-	ret = icmp_guard_ipv6_init();
-	if (ret)
-		goto err_unregister;
 	pr_info("loaded; egress record: %u flows, %zu bytes per namespace\n",
 		icmp_guard_ev_flows(), icmp_guard_ev_bytes());
 	return 0;
 
-err_unregister:
-	unregister_pernet_subsys(&icmp_guard_net_ops);
 err_exit_rl:
 	icmp_guard_rl_module_exit();
 	return ret;
@@ -982,7 +365,6 @@ err_exit_rl:
 
 static void __exit icmp_guard_exit(void)
 {
-	icmp_guard_ipv6_exit();
 	unregister_pernet_subsys(&icmp_guard_net_ops);
 	icmp_guard_rl_module_exit();
 	pr_info("unloaded\n");
@@ -991,6 +373,6 @@ static void __exit icmp_guard_exit(void)
 module_init(icmp_guard_init);
 module_exit(icmp_guard_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Police incoming ICMP Redirects");
+MODULE_DESCRIPTION("Police incoming ICMP and ND Redirects");
 MODULE_VERSION("0.2.0");
 MODULE_AUTHOR("The icmp_guard developers");

@@ -10,7 +10,8 @@
 # asserted as such. Also: out of evidence_ms; a quote about another
 # destination than the Redirect's (DropInnerDest); with
 # net.ipv6.auto_flowlabels=0, connected UDP is not recorded (no secret
-# left in it) while echo requests and TCP still are. Topology of
+# left in it) while echo requests and TCP still are; a bulk TCP flow's
+# segment quoted seconds and dozens of packets later. Topology of
 # setup_lan6 (lib.sh); r1 blackholes far's network, so that it sends no
 # Redirect of its own.
 
@@ -25,9 +26,10 @@ ig_sysctl "$victim" evidence_ms 10000
 qout=$(mktemp)
 qpid=""
 flow_pid=""
+far_pid=""
 ev_cleanup()
 {
-	kill $qpid $flow_pid 2>/dev/null || :
+	kill $qpid $flow_pid $far_pid 2>/dev/null || :
 	rm -f "$qout" "$qout.err"
 }
 IG_CLEANUP_HOOK=ev_cleanup
@@ -159,6 +161,56 @@ forge "tcp: the flow label wrong: refused" "$NOEV" $LL_R1 \
 	"$(label_off "$syn")"
 forge "tcp: the exact quote is accepted" "$OK" $LL_ATTACKER "$syn"
 stop_flow
+
+# ---- a bulk TCP flow: the quote is of a segment sent two seconds, and some
+# forty packets, before the Redirect. A span grows with the flow's sequence
+# space (IPv6 has no IP ID to bound it), so the segment is still in the
+# record. r1 forwards to far for this case, with its own Redirects dropped.
+ip -n "$r1" -6 route replace 2001:db8:2::/64 via $LL_R2 dev eth0
+ip netns exec "$r1" nft -f - <<-EOF
+	table ip6 ig_quiet {
+		chain out {
+			type filter hook output priority 0;
+			icmpv6 type nd-redirect drop
+		}
+	}
+EOF
+ip netns exec "$far" python3 -c '
+import socket
+l = socket.socket(socket.AF_INET6)
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("::", 8081))
+l.listen()
+c, _ = l.accept()
+while c.recv(65536):
+    pass' >/dev/null 2>&1 &
+far_pid=$!
+ig_wait_for 100 sh -c "ip netns exec $far ss -Htln sport = :8081 | grep -q 8081"
+quote --proto tcp --dport 8081 --payload
+ip netns exec "$victim" python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 8081))
+while True:
+    s.send(b"t" * 100)
+    time.sleep(0.1)
+    s.send(b"T" * 30000)
+    time.sleep(0.1)' $V6_FAR >/dev/null 2>&1 &
+flow_pid=$!
+quoted bulk
+check "tcp bulk: r1 saw a segment with data" test -n "$bulk"
+ig_sleep 2
+check "tcp bulk: the flow went on meanwhile" \
+	sh -c "ip netns exec $victim ss -Hti dport = :8081 | grep -Eq 'bytes_sent:[0-9]{6}'"
+forge "tcp bulk: that segment, the flow label wrong: refused" "$NOEV" \
+	$LL_R1 "$(label_off "$bulk")"
+forge "tcp bulk: that segment, quoted exactly: accepted" "$OK" \
+	$LL_ATTACKER "$bulk"
+stop_flow
+kill $far_pid 2>/dev/null || :
+wait $far_pid 2>/dev/null || :
+far_pid=""
+ip netns exec "$r1" nft delete table ip6 ig_quiet
+ip -n "$r1" -6 route replace blackhole 2001:db8:2::/64
 
 # ---- out of the window
 ig_sysctl "$victim" evidence_ms 300

@@ -8,7 +8,8 @@
 # header), ICMPv6 behind a Hop-by-Hop header; the router, link-layer,
 # target, TLLA, embedded source and destination checks, and the evidence
 # of the embedded datagram; each check_* knob switched off, policy
-# monitor and block, the shared rate limiter keyed by the 128-bit address
+# monitor and block, Redirects Linux ignores (IgnoredNoAccept), the
+# shared rate limiter keyed by the 128-bit address
 # and the MAC, bad sysctl writes, the log line. Topology of setup_lan6
 # (lib.sh); the Redirects come from the attacker's port, from r1's
 # link-local address and MAC unless a case says otherwise.
@@ -158,6 +159,28 @@ expect "off: a refused case passes, counted as accepted" "$OK" \
 ig_sysctl "$victim" policy 2
 check_eq "IPv4's policy is its own" 2 \
 	"$(ig_nsh "$victim" 'cat /proc/sys/net/ipv4/icmp_guard/policy')"
+
+# ---- where Linux ignores Redirects (rt6_do_redirect(): forwarding on, or
+# accept_redirects off): passed untouched, unjudged, uncharged, counted
+# as accepted and ignored; one that every check would refuse shows it.
+conf6() { ig_nsh "$victim" "echo $2 > /proc/sys/net/ipv6/conf/eth0/$1"; }
+conf6 accept_redirects 0
+expect "accept_redirects=0: a forged one passes unjudged" \
+	"InRedirects=1 Accepted=1 IgnoredNoAccept=1" --src-mac "$ATTACKER_MAC" \
+	-g $LL_ATTACKER
+check_eq "accept_redirects=0: Linux ignores it (far via r1)" "$LL_R1" \
+	"$(victim6_gw $V6_FAR)"
+conf6 accept_redirects 1
+conf6 forwarding 1
+expect "forwarding=1: a forged one passes unjudged" \
+	"InRedirects=1 Accepted=1 IgnoredNoAccept=1" --src-mac "$ATTACKER_MAC" \
+	-g $LL_ATTACKER
+check_eq "forwarding=1: Linux ignores it (far via r1)" "$LL_R1" \
+	"$(victim6_gw $V6_FAR)"
+conf6 forwarding 0
+expect "accept_redirects=1, forwarding=0: judged again, refused" \
+	"InRedirects=1 Dropped=1 DropLladdr=1" --src-mac "$ATTACKER_MAC" \
+	-g $LL_ATTACKER
 
 # ---- the shared rate limiter: address and MAC
 ig_nsh "$victim" 'echo 5 > /proc/sys/net/ipv4/icmp_guard/burst && echo 1 > /proc/sys/net/ipv4/icmp_guard/rate'
