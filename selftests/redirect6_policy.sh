@@ -5,14 +5,15 @@
 # refuses, exact counter deltas in /proc/net/icmp_guard/stats6: each clause
 # of RFC 4861 section 8.1 (hop limit, link-local source, code, length,
 # checksum, target, destination, option lengths), RFC 6980 (no Fragment
-# header), ICMPv6 behind a Hop-by-Hop header; the router, link-layer,
-# target, TLLA, embedded source and destination checks, and the evidence
-# of the embedded datagram; each check_* knob switched off, policy
-# monitor and block, Redirects Linux ignores (IgnoredNoAccept), the
-# shared rate limiter keyed by the 128-bit address
-# and the MAC, bad sysctl writes, the log line. Topology of setup_lan6
-# (lib.sh); the Redirects come from the attacker's port, from r1's
-# link-local address and MAC unless a case says otherwise.
+# header), ICMPv6 behind a Hop-by-Hop header; the router check (another
+# router, the router's address on another link), the link-layer, target,
+# TLLA, embedded source and destination checks, and the evidence of the
+# embedded datagram; each check_* knob switched off, policy monitor and
+# block, Redirects Linux ignores (IgnoredNoAccept), the shared rate
+# limiter keyed by the 128-bit address and the MAC, bad sysctl writes, the
+# log line. Topology of setup_lan6 (lib.sh), and a namespace "side" on the
+# victim's eth1 for the other link; the Redirects come from the attacker's
+# port, from r1's link-local address and MAC unless a case says otherwise.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -83,6 +84,25 @@ expect "behind a Hop-by-Hop header, from the attacker's MAC: refused" \
 # ---- the checks
 expect "router: from r2's address and MAC, refused" \
 	"InRedirects=1 Dropped=1 DropNotGateway=1" -s $LL_R2 --src-mac "$R2_MAC"
+# The router's own address on the victim's other link (a link-local
+# address names an interface on its link only, so fe80::1 is there too):
+# the route to far leaves through eth0, not the link it came in on.
+setup_ns side
+ip link add eth1 netns "$victim" type veth peer name eth0 netns "$side"
+ip -n "$side" addr add $LL_R1/64 dev eth0 nodad
+ip -n "$side" link set eth0 up
+ip -n "$victim" addr add fe80::a/64 dev eth1 nodad
+ip -n "$victim" link set eth1 up
+reset_victim6_routes
+ig_snap "$victim"
+ig_nsexec "$side" "$IG_INJECT" -q -i eth0 \
+	--dst-mac "$(ig_mac "$victim" eth1)" -s $LL_R1 -d fe80::a \
+	-g $LL_R2 --dest $V6_FAR --no-rh
+ig_wait_for 10 moved 1 || :
+check_deltas "$victim" "router: its address on the victim's other link, refused" \
+	InRedirects=1 Dropped=1 DropWrongDevice=1
+check_eq "router: the victim's route to far kept r1 on eth0" "$LL_R1" \
+	"$(victim6_gw $V6_FAR)"
 expect "link layer: from r1's address, the attacker's MAC, refused" \
 	"InRedirects=1 Dropped=1 DropLladdr=1" --src-mac "$ATTACKER_MAC"
 expect "target: the victim itself, refused" \
