@@ -10,15 +10,18 @@
 #   later: "doomed" (deleted during --watch), a name with '"' and '\',
 #   and a stale /run/netns entry that is no namespace
 #
-# src injects Redirects at dst. Every subcommand and option of the tool is
-# run and its numbers compared with /proc and /proc/sys as read inside each
-# namespace; its JSON is parsed strictly and its Prometheus file checked
-# against the text format (tool_check.py). Then the error paths: a missing
-# namespace, one deleted mid-run, a stale entry, an older module version
-# (a bind mount over the real /sys/module/icmp_guard/version in a private
-# mount namespace), malformed files (ICMP_GUARD_PROC: the tool reads copies
-# of the real files), the module unloaded; the export file must survive
-# every failure whole, with no temporary file left.
+# src injects Redirects and ND Redirects at dst. Every subcommand and
+# option of the tool is run and its numbers compared with /proc and
+# /proc/sys as read inside each namespace, IPv4's (stats, net.ipv4) and
+# IPv6's (-6: stats6, net.ipv6); its JSON is parsed strictly and its
+# Prometheus file checked against the text format (tool_check.py). Then the
+# error paths: a missing namespace, one deleted mid-run, a stale entry, an
+# older module version (a bind mount over the real
+# /sys/module/icmp_guard/version in a private mount namespace), a module
+# without IPv6 (a copy of /proc/net/icmp_guard without stats6, a tmpfs over
+# /proc/sys/net/ipv6), malformed files (ICMP_GUARD_PROC: the tool reads
+# copies of the real files), the module unloaded; the export file must
+# survive every failure whole, with no temporary file left.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -48,6 +51,8 @@ setup_ns src dst other
 ip link add eth0 netns "$src" type veth peer name eth0 netns "$dst"
 ip -n "$src" addr add 10.0.0.1/24 dev eth0
 ip -n "$dst" addr add 10.0.0.2/24 dev eth0
+ip -n "$src" addr add fe80::1/64 dev eth0 nodad
+ip -n "$dst" addr add fe80::2/64 dev eth0 nodad
 ip -n "$src" link set eth0 up
 ip -n "$dst" link set eth0 up
 SRC_MAC=$(ig_mac "$src" eth0)
@@ -66,6 +71,28 @@ inject()
 		-g 10.0.0.3 -c 1 --inner-src 10.0.0.2 --inner-dst 192.0.2.1 "$@"
 }
 
+# ND Redirects from src's link-local address at dst's, with no Redirected
+# Header. The tests send them under IPv6 policy block or off, or with hop
+# limit 254 (refused as malformed), so none reaches the rate limiter (the
+# IPv4 one, which both families share): dst's one sender stays src's IPv4
+# entry.
+inject6()
+{
+	ig_nsexec "$src" "$IG_INJECT" -q -i eth0 \
+		--dst-mac "$(ig_mac "$dst" eth0)" -s fe80::1 -d fe80::2 \
+		-g fe80::3 --dest 2001:db8::1 --no-rh "$@"
+}
+
+# sysctl6 NS NAME [VALUE]: read or write net.ipv6.icmp_guard.NAME in NS.
+sysctl6()
+{
+	if [ $# -ge 3 ]; then
+		ig_nsh "$1" "echo '$3' > /proc/sys/net/ipv6/icmp_guard/$2"
+	else
+		ig_nsh "$1" "read -r v < /proc/sys/net/ipv6/icmp_guard/$2 && echo \"\$v\""
+	fi
+}
+
 # tool OUT ARGS...: run icmp-guard, stdout in $tmp/OUT, stderr in
 # $tmp/OUT.err, exit status in $rc.
 tool()
@@ -79,13 +106,23 @@ tool()
 	return 0
 }
 
-# proc NS FILE: NS's stats file (default: init_net's) into $tmp/FILE.
+# proc NS FILE: NS's stats file (default: init_net's) into $tmp/FILE;
+# proc6 NS FILE: its stats6.
 proc()
 {
 	if [ "$1" = default ]; then
 		cat /proc/net/icmp_guard/stats >"$tmp/$2"
 	else
 		ig_stats "$1" >"$tmp/$2"
+	fi
+}
+
+proc6()
+{
+	if [ "$1" = default ]; then
+		cat /proc/net/icmp_guard/stats6 >"$tmp/$2"
+	else
+		ig_nsh "$1" 'while read -r n v; do echo "$n $v"; done < /proc/net/icmp_guard/stats6' >"$tmp/$2"
 	fi
 }
 
@@ -114,13 +151,17 @@ all_labels()
 # by the module at 600 s. So N=300 Redirects under enforce leave src's
 # bucket 300 s short of full: the entry lives 300 s at least (the later
 # Redirects only add to that), where the reads that need it end about 20 s
-# later in the VM under TCG (6.1). The 300 left in the bucket cover the 9
+# later in the VM under TCG (6.1). The 300 left in the bucket cover the 10
 # Redirects sent later, so none is rate-limited; the namespace's bucket
 # (500/s, burst 1000, at most 2 of each taken) never runs dry on them.
 N=300
 ig_sysctl "$dst" policy 0
 ig_sysctl "$dst" rate 1
 ig_sysctl "$dst" burst 1000
+# IPv6's sysctls: other values than IPv4's and than the defaults.
+sysctl6 "$dst" policy 3
+sysctl6 "$dst" check_tlla 0
+sysctl6 "$dst" evidence_ms 5000
 
 tool st -n "$dst" status
 check_eq "status -n exits 0" 0 "$rc"
@@ -149,6 +190,37 @@ check_eq "status --json exits 0" 0 "$rc"
 check "status --json: every sysctl, the version, the policy's name" \
 	$CHECK status "$tmp/stj" "$dst" "$VERSION" "${knobs[@]}"
 
+# IPv6's sysctls: in status by default, each as ipv6.NAME (so that no name
+# is shown twice), in JSON in an "ipv6" object; -4 and -6 pick a family.
+bad=""
+knobs6=()
+for k in $(ig_nsh "$dst" 'echo /proc/sys/net/ipv6/icmp_guard/*'); do
+	k=${k##*/}
+	v=$(sysctl6 "$dst" "$k")
+	knobs6+=("$k=$v")
+	[ "${shown[ipv6.$k]:-missing}" = "$v" ] ||
+		bad="$bad ipv6.$k:${shown[ipv6.$k]:-missing}/$v"
+done
+check_eq "status -n: dst's 9 IPv6 sysctls" 9 "${#knobs6[@]}"
+check_eq "status -n shows every IPv6 sysctl of dst as ipv6.NAME" "" "$bad"
+check "status -n names the IPv6 policy" \
+	grep -qE '^ipv6\.policy +3 \(block\)$' "$tmp/st"
+tool st4 -n "$dst" -4 status
+check_eq "-4 status: status's IPv4 lines, no IPv6 line" \
+	"$(grep -v '^ipv6\.' "$tmp/st")" "$(cat "$tmp/st4")"
+tool st6 -n "$dst" -6 status
+check_eq "-6 status exits 0" 0 "$rc"
+check_eq "-6 status: the namespace, the module, IPv6's lines alone" \
+	"$(grep -E '^(netns|module) |^ipv6\.' "$tmp/st")" "$(cat "$tmp/st6")"
+check "status --json: IPv6's sysctls and policy in its ipv6 object" \
+	$CHECK status6 "$tmp/stj" "$dst" "$VERSION" both "${knobs6[@]}"
+tool stj6 -n "$dst" -6 status --json
+check "-6 status --json: the ipv6 object, no IPv4 sysctl" \
+	$CHECK status6 "$tmp/stj6" "$dst" "$VERSION" ipv6-only "${knobs6[@]}"
+tool stj4 -n "$dst" -4 status --json
+check_eq "-4 status --json: status --json without its ipv6 object" \
+	"$(sed 's/,"ipv6":{.*}}]$/}]/' "$tmp/stj")" "$(cat "$tmp/stj4")"
+
 # ---------------------------------------------------------------- traffic
 
 ig_snap "$dst"
@@ -159,13 +231,37 @@ check_deltas "$dst" "the Redirects moved dst's counters" \
 	InRedirects=$((5 + N)) Accepted=5 Dropped=$N DropNotGateway=$N
 check_eq "dst tracks one sender" 1 "$(ig_stat "$dst" Senders)"
 
+# ND Redirects: counted in stats6 alone.
+proc "$dst" dst.before6
+IG_FAMILY=6 && ig_family_paths
+ig_snap "$dst"
+check "inject 2 ND Redirects under IPv6 policy block" inject6 -n 2
+sysctl6 "$dst" policy 0
+check "inject 3 ND Redirects under IPv6 policy off" inject6 -n 3
+sysctl6 "$dst" policy 2
+check "inject 1 ND Redirect with hop limit 254 under enforce" \
+	inject6 -n 1 --ttl 254
+check_deltas "$dst" "the ND Redirects moved dst's stats6" \
+	InRedirects=6 Accepted=3 Dropped=3 DropBlocked=2 DropMalformed=1
+IG_FAMILY=4 && ig_family_paths
+proc "$dst" dst.after6
+check_eq "and none of dst's stats" "$(cat "$tmp/dst.before6")" \
+	"$(cat "$tmp/dst.after6")"
+check_eq "dst still tracks one sender" 1 "$(ig_stat "$dst" Senders)"
+
 # ---------------------------------------------------------------- stats
 
 proc "$dst" dst.proc
 proc "$src" src.proc
 proc "$other" other.proc
 proc default default.proc
+for ns in "$dst dst" "$src src" "$other other" "default default"; do
+	# shellcheck disable=SC2086
+	proc6 $ns.proc6
+done
 
+# Without -4 or -6, IPv4's counters alone, as before IPv6: the same names
+# as IPv6's, whose lines -6 prefixes with ipv6.
 tool s -n "$dst" stats
 check_eq "stats -n exits 0" 0 "$rc"
 check_eq "stats -n prints dst's /proc counters" \
@@ -204,6 +300,28 @@ check_eq "--all stats: dst's block under its heading" \
 		$0 == h { on = 1; next } /^netns / { on = 0 }
 		on && NF == 2 { print $1, $2 }' "$tmp/sat")"
 
+tool s6 -n "$dst" -6 stats
+check_eq "-6 stats -n exits 0" 0 "$rc"
+check_eq "-6 stats -n prints dst's stats6, as ipv6.NAME" \
+	"$(sed 's/^/ipv6./' "$tmp/dst.proc6")" "$(names_values s6)"
+tool s46 -n "$dst" -4 -6 stats
+check_eq "-4 -6 stats -n: IPv4's lines, then IPv6's" \
+	"$(cat "$tmp/dst.proc"; sed 's/^/ipv6./' "$tmp/dst.proc6")" \
+	"$(names_values s46)"
+tool s6j -n "$dst" --ipv6 stats --json
+check "--ipv6 stats --json: dst's stats6 in its ipv6 object, no IPv4's" \
+	$CHECK stats6 "$tmp/s6j" "$dst" "$DST_INO" "$tmp/dst.proc6"
+tool sa6 --all -46 stats --json
+check_eq "--all -46 stats --json exits 0" 0 "$rc"
+for pair in "default default" "$src src" "$dst dst" "$other other"; do
+	read -r ns file <<<"$pair"
+	ino=$(stat -L -c %i /proc/self/ns/net)
+	[ "$ns" = default ] || ino=$(stat -c %i "/run/netns/$ns")
+	check "--all -46 stats --json: $ns equals its stats and stats6" \
+		$CHECK stats6 "$tmp/sa6" "$ns" "$ino" "$tmp/$file.proc6" \
+		"$tmp/$file.proc"
+done
+
 # ---------------------------------------------------------------- senders
 
 ig_nsh "$dst" 'while IFS= read -r l; do echo "$l"; done < /proc/net/icmp_guard/senders' >"$tmp/dst.senders"
@@ -220,6 +338,15 @@ check "senders --json: dst's sender as in /proc" \
 	$CHECK senders "$tmp/sej" "$dst" "$tmp/dst.senders"
 check "senders --json: src has none" \
 	$CHECK senders "$tmp/sej" "$src" "$tmp/src.senders"
+tool se4 -n "$dst" -4 senders
+# Tokens and LastSeenMs move with time: the other columns.
+check_eq "-4 senders: the IPv4 sender" \
+	"$(awk '{ print $1, $2, $5, $6 }' "$tmp/se")" \
+	"$(awk '{ print $1, $2, $5, $6 }' "$tmp/se4")"
+tool se6 -n "$dst" -6 senders
+check_eq "-6 senders exits 0" 0 "$rc"
+check_eq "-6 senders: the header alone (dst's one sender is IPv4)" \
+	"$(head -1 "$tmp/se")" "$(cat "$tmp/se6")"
 
 # ---------------------------------------------------------------- --delta
 
@@ -244,6 +371,35 @@ check "stats --delta --json has the seconds" grep -q '"seconds":' "$tmp/d3"
 tool d4 -n "$dst" stats --delta
 check_eq "stats --delta with no traffic: the gauge alone" "Senders 1" \
 	"$(names_values d4 | xargs)"
+
+# -6 --delta: IPv6's snapshot apart from IPv4's (netns6-INODE).
+cp "$tmp/state/netns-$DST_INO" "$tmp/state4.before"
+tool d5 -n "$dst" -6 stats --delta --json
+check_eq "first -6 stats --delta exits 0" 0 "$rc"
+check "first -6 --delta: the IPv6 counters since zero" \
+	$CHECK delta6 "$tmp/d5" "$dst" InRedirects=6 Accepted=3 Dropped=3 \
+	DropBlocked=2 DropMalformed=1
+check "-6 --delta keeps its snapshot apart, in netns6-INODE" \
+	test -f "$tmp/state/netns6-$DST_INO"
+check "-6 --delta leaves IPv4's snapshot alone" \
+	cmp -s "$tmp/state4.before" "$tmp/state/netns-$DST_INO"
+check "inject 2 ND Redirects with hop limit 254" inject6 -n 2 --ttl 254
+tool d6 -n "$dst" -6 stats --delta
+check_eq "-6 stats --delta: only what changed, as ipv6.NAME, and the gauge" \
+	"ipv6.InRedirects 2 ipv6.Dropped 2 ipv6.DropMalformed 2 ipv6.Senders 1" \
+	"$(names_values d6 | xargs)"
+tool d7 -n "$dst" stats --delta
+check_eq "stats --delta: IPv4's counters did not see them" "Senders 1" \
+	"$(names_values d7 | xargs)"
+check "inject 1 Redirect" inject -n 1
+check "inject 1 ND Redirect with hop limit 254" inject6 -n 1 --ttl 254
+tool d8 -n "$dst" -46 stats --delta --json
+check "-46 --delta --json: IPv4's change at the top level" \
+	$CHECK delta "$tmp/d8" "$dst" InRedirects=1 Dropped=1 DropNotGateway=1
+check "-46 --delta --json: IPv6's in the ipv6 object, with its seconds" \
+	$CHECK delta6 "$tmp/d8" "$dst" InRedirects=1 Dropped=1 DropMalformed=1
+check "-46 --delta --json: the seconds of each" \
+	test "$(grep -o '"seconds":' "$tmp/d8" | wc -l)" = 2
 default_state=/run/icmp-guard/netns-$DST_INO
 env -u ICMP_GUARD_STATE_DIR -u XDG_RUNTIME_DIR "$TOOL" -n "$dst" stats \
 	--delta >/dev/null
@@ -269,28 +425,59 @@ check "--watch: first interval 0, the others add up to the Redirects" \
 tool wt -n "$dst" stats --watch 0.3 --count 2
 check_eq "--watch in text: a time line per interval" 2 \
 	"$(grep -c '^# [0-9-]*T[0-9:]*' "$tmp/wt")"
+"$TOOL" -n "$dst" -6 stats --watch 1 --count 2 --json >"$tmp/w6" \
+	2>"$tmp/w6.err" &
+pid=$!
+check "-6 --watch prints its first interval" ig_wait_for 50 test -s "$tmp/w6"
+kill -STOP $pid
+check "inject 3 ND Redirects with hop limit 254 during -6 --watch" \
+	inject6 -n 3 --ttl 254
+kill -CONT $pid
+wait $pid
+check_eq "-6 --watch --count 2 exits 0" 0 "$?"
+check "-6 --watch: IPv6's changes in the ipv6 object" \
+	$CHECK watch6 "$tmp/w6" "$dst" InRedirects=3 Dropped=3 DropMalformed=3
 
 # ---------------------------------------------------------------- export
 
+# Both families by default: IPv4's metrics as before IPv6, IPv6's named
+# icmp_guard_ipv6_*, all with the netns label alone; the limiter's Senders,
+# in both files, once.
 mkdir "$tmp/textfile"
 prom=$tmp/textfile/icmp_guard.prom
 proc "$dst" dst.proc
+proc6 "$dst" dst.proc6
 tool e --all export --prometheus "$prom"
 check_eq "--all export exits 0" 0 "$rc"
 check "export: valid text format; every namespace's samples equal /proc" \
-	$CHECK prom "$prom" default "$tmp/default.proc" "$src" \
-	"$tmp/src.proc" "$dst" "$tmp/dst.proc" "$other" "$tmp/other.proc"
+	$CHECK prom "$prom" default "$tmp/default.proc" "$tmp/default.proc6" \
+	"$src" "$tmp/src.proc" "$tmp/src.proc6" "$dst" "$tmp/dst.proc" \
+	"$tmp/dst.proc6" "$other" "$tmp/other.proc" "$tmp/other.proc6"
 check_eq "export: mode 644, for node_exporter" 644 "$(stat -c %a "$prom")"
 check_eq "export: no temporary file left" icmp_guard.prom \
 	"$(ls -A "$tmp/textfile")"
 check "export: counters are _total, the gauge is not" \
 	grep -qx "icmp_guard_senders{netns=\"$dst\"} 1" "$prom"
+check_eq "export: the shared Senders gauge once per namespace" 1 \
+	"$(grep -c "^icmp_guard_senders{netns=\"$dst\"} " "$prom")"
+check "export: IPv6's counters as icmp_guard_ipv6_*_total" \
+	grep -qx "icmp_guard_ipv6_drop_blocked_total{netns=\"$dst\"} 2" "$prom"
 tool e1 -n "$dst" export --prometheus "$tmp/one.prom"
-check "export -n: dst alone" $CHECK prom "$tmp/one.prom" "$dst" "$tmp/dst.proc"
-# One sample per line of the stats file: the counters and the gauge.
+check "export -n: dst alone" \
+	$CHECK prom "$tmp/one.prom" "$dst" "$tmp/dst.proc" "$tmp/dst.proc6"
+# One sample per line of each stats file, Senders once.
 nstats=$(wc -l <"$tmp/dst.proc")
-check_eq "export -n: $nstats samples, all of dst" "$nstats" \
-	"$(grep -c "^icmp_guard_[a-z_]*{netns=\"$dst\"} " "$tmp/one.prom")"
+nstats6=$(wc -l <"$tmp/dst.proc6")
+check_eq "export -n: $nstats + $nstats6 - 1 samples, all of dst" \
+	$((nstats + nstats6 - 1)) \
+	"$(grep -c "^icmp_guard_[a-z0-9_]*{netns=\"$dst\"} " "$tmp/one.prom")"
+tool e4 -n "$dst" -4 export --prometheus "$tmp/four.prom"
+check "-4 export: IPv4's metrics alone" \
+	$CHECK prom "$tmp/four.prom" "$dst" "$tmp/dst.proc" -
+tool e6 -n "$dst" -6 export --prometheus "$tmp/six.prom"
+check_eq "-6 export exits 0" 0 "$rc"
+check "-6 export: IPv6's metrics and the Senders gauge" \
+	$CHECK prom "$tmp/six.prom" "$dst" - "$tmp/dst.proc6"
 
 # A name with a double quote and a backslash, escaped in JSON and labels.
 esc="ig-q\"\\$(mktemp -u XXXXXX)"
@@ -298,13 +485,16 @@ if ip netns add "$esc" 2>/dev/null; then
 	ig_namespaces+=("$esc")
 	nsenter --net="/run/netns/$esc" cat /proc/net/icmp_guard/stats \
 		>"$tmp/esc.proc"
+	nsenter --net="/run/netns/$esc" cat /proc/net/icmp_guard/stats6 \
+		>"$tmp/esc.proc6"
 	tool ej --all stats --json
 	check "JSON: a netns name with \" and \\ round-trips" \
 		$CHECK stats "$tmp/ej" "$esc" "$(stat -c %i "/run/netns/$esc")" \
 		"$tmp/esc.proc"
 	tool ee --all export --prometheus "$prom"
 	check "export: a netns label with \" and \\ round-trips" \
-		$CHECK prom "$prom" "$esc" "$tmp/esc.proc" "$dst" "$tmp/dst.proc"
+		$CHECK prom "$prom" "$esc" "$tmp/esc.proc" "$tmp/esc.proc6" \
+		"$dst" "$tmp/dst.proc" "$tmp/dst.proc6"
 	ig_netns_del "$esc"
 else
 	ktap_result 1 "ip netns add '$esc' failed"
@@ -455,7 +645,80 @@ check "new counter and gauge: passed through as such in JSON" \
 	$CHECK stats "$tmp/f" "$dst" "$DST_INO" "$tmp/newer.proc"
 fake_stats "$newer" export --prometheus "$tmp/newer.prom"
 check "new counter and gauge: icmp_guard_in_future_total, icmp_guard_later" \
-	$CHECK prom "$tmp/newer.prom" "$dst" "$tmp/newer.proc"
+	$CHECK prom "$tmp/newer.prom" "$dst" "$tmp/newer.proc" -
+
+# A module without IPv6, older than its ND Redirect guard: no stats6, as in
+# this copy, and no net.ipv6.icmp_guard (a tmpfs over /proc/sys/net/ipv6 in
+# a private mount namespace). IPv4 is read as before, IPv6 left out where
+# it is a default; -6 is an error (3) that says why, and nothing is printed
+# or written.
+printf '%s\n' "$stats" >"$tmp/fake/stats"
+old6()
+{
+	ICMP_GUARD_PROC=$tmp/fake "$TOOL" -n "$dst" "$@" >"$tmp/f" 2>"$tmp/f.err"
+	rc=$?
+}
+no_ipv6="has no IPv6 support (no $tmp/fake/stats6)"
+old6 -6 stats
+check_eq "no stats6: -6 stats exits 3" 3 "$rc"
+check "no stats6: -6 stats says the module has no IPv6" \
+	grep -qF "$no_ipv6" "$tmp/f.err"
+check_eq "no stats6: -6 stats prints nothing" "" "$(cat "$tmp/f")"
+old6 -4 -6 stats --json
+check_eq "no stats6: -4 -6 stats --json exits 3, no namespace in it" \
+	"3 []" "$rc $(cat "$tmp/f")"
+old6 stats
+check_eq "no stats6: stats (IPv4) exits 0" 0 "$rc"
+check_eq "no stats6: stats prints IPv4's counters" "$stats" "$(names_values f)"
+old6 export --prometheus "$tmp/old.prom"
+check_eq "no stats6: export exits 0" 0 "$rc"
+check "no stats6: export has IPv4's metrics alone" \
+	$CHECK prom "$tmp/old.prom" "$dst" "$tmp/dst.proc" -
+old6 -6 export --prometheus "$prom"
+check_eq "no stats6: -6 export exits 3" 3 "$rc"
+check "no stats6: -6 export says why" grep -qF "$no_ipv6" "$tmp/f.err"
+check "no stats6: -6 export keeps the old file, no temp file" prom_kept
+old6 -6 senders
+check_eq "no stats6: -6 senders exits 3" 3 "$rc"
+old6 senders
+check_eq "no stats6: senders exits 0" 0 "$rc"
+hide6()
+{
+	unshare -m sh -c 'mount -t tmpfs none /proc/sys/net/ipv6 &&
+		exec "$0" "$@"' "$TOOL" "$@" >"$tmp/h" 2>"$tmp/h.err"
+	rc=$?
+}
+hide6 status
+check_eq "no net.ipv6.icmp_guard: status exits 0" 0 "$rc"
+check "no net.ipv6.icmp_guard: status shows IPv4's sysctls" \
+	grep -qE '^policy +2 \(enforce\)$' "$tmp/h"
+check_eq "no net.ipv6.icmp_guard: status shows no ipv6. line" 0 \
+	"$(grep -c '^ipv6\.' "$tmp/h")"
+hide6 -6 status
+check_eq "no net.ipv6.icmp_guard: -6 status exits 3" 3 "$rc"
+check "no net.ipv6.icmp_guard: -6 status says why" grep -qF \
+	"has no IPv6 support (no /proc/sys/net/ipv6/icmp_guard)" "$tmp/h.err"
+check_eq "no net.ipv6.icmp_guard: -6 status prints nothing" "" \
+	"$(cat "$tmp/h")"
+
+# stats6 is read as strictly, and must have every counter of its first
+# version: DropTlla came with IPv6 (stats may lack it: it came later).
+proc6 "$dst" dst.proc6
+stats6=$(cat "$tmp/dst.proc6")
+printf '%s\n' "$(grep -v '^DropTlla ' <<<"$stats6")" >"$tmp/fake/stats6"
+old6 -6 stats
+check_eq "stats6 without DropTlla: -6 stats exits 3" 3 "$rc"
+check "stats6 without DropTlla: said so" grep -q "stats6 has no DropTlla" \
+	"$tmp/f.err"
+fake_stats "$(grep -v '^DropTlla ' <<<"$stats")$nl" stats
+check_eq "stats without DropTlla (a module before IPv6): read" 0 "$rc"
+printf '%s\n' "${stats6/InRedirects /InRedirects 0}" >"$tmp/fake/stats6"
+old6 -6 stats
+check_eq "stats6 with a leading zero: -6 stats exits 3" 3 "$rc"
+check "stats6 with a leading zero: said where" \
+	grep -q "stats6 line 1: not 'Name Value'" "$tmp/f.err"
+printf '%s\n' "$stats6" >"$tmp/fake/stats6"
+printf '%s\n' "$stats" >"$tmp/fake/stats"
 
 printf '%s\n' "$stats" >"$tmp/fake/stats"
 sed '2s/:/-/' "$tmp/dst.senders" >"$tmp/fake/senders"
@@ -480,6 +743,18 @@ check_eq "an IPv6 sender: exits 0" 0 "$rc"
 check "an IPv6 sender: listed" grep -q "fe80::1 .*6a:f5:3d:f4:6c:25" "$tmp/f"
 six fe80::1::2
 check_eq "a malformed IPv6 sender exits 3" 3 "$rc"
+# -4 and -6 show one family's senders (stats6 is there: IPv6 is).
+{ head -1 "$tmp/dst.senders"; echo "10.0.0.7 6a:f5:3d:f4:6c:24 19 332 1 0"
+  echo "fe80::1 6a:f5:3d:f4:6c:25 19 332 1 0"; } >"$tmp/fake/senders"
+old6 -6 senders
+check_eq "-6 senders: the IPv6 sender alone" "fe80::1" \
+	"$(awk 'NR > 1 { print $1 }' "$tmp/f" | xargs)"
+old6 -4 senders
+check_eq "-4 senders: the IPv4 sender alone" "10.0.0.7" \
+	"$(awk 'NR > 1 { print $1 }' "$tmp/f" | xargs)"
+old6 senders
+check_eq "senders: both" "10.0.0.7 fe80::1" \
+	"$(awk 'NR > 1 { print $1 }' "$tmp/f" | xargs)"
 
 # The module unloaded: status 2, the export file untouched.
 check "module unloads" ig_unload
@@ -491,6 +766,8 @@ check_eq "not loaded: stats -n exits 2" 2 "$rc"
 tool n3 --all export --prometheus "$prom"
 check_eq "not loaded: export exits 2" 2 "$rc"
 check "not loaded: export keeps the old file, no temp file" prom_kept
+tool n4 -n "$dst" -6 stats
+check_eq "not loaded: -6 stats exits 2, not 'no IPv6'" 2 "$rc"
 
 # Reloaded: the counters start again, --delta says so and counts from 0.
 # N Redirects again, so that src's new entry outlives the read (above).
@@ -505,6 +782,12 @@ check "--delta after a reload: counters went back, said so" \
 check_eq "--delta after a reload: the changes since zero" \
 	"InRedirects $N Dropped $N DropNotGateway $N Senders 1" \
 	"$(names_values r | xargs)"
+tool r6 -n "$dst" -6 stats --delta
+check_eq "-6 --delta after a reload exits 0" 0 "$rc"
+check "-6 --delta after a reload: IPv6 counters went back, said so" \
+	grep -q "IPv6 counters went back" "$tmp/r6.err"
+check_eq "-6 --delta after a reload: the changes since zero" \
+	"ipv6.Senders 1" "$(names_values r6 | xargs)"
 
 # make install-tool, where the tree is (not when the tests are installed).
 if [ -f "$IG_DIR/../Makefile" ]; then

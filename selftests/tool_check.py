@@ -10,17 +10,33 @@
 #   tool_check.py json FILE                     strict JSON, nothing else
 #   tool_check.py stats FILE NETNS INODE PROC   stats --json has NETNS with
 #                                               PROC's values ("Name Value")
+#   tool_check.py stats6 FILE NETNS INODE PROC6 [PROC]
+#                                               -6 (or -46) stats --json:
+#                                               its "ipv6" object has PROC6's
+#                                               values; the top level PROC's,
+#                                               or no counters without PROC
 #   tool_check.py delta FILE NETNS NAME=N...    stats --delta --json: these
 #                                               counters moved by N, others 0
+#   tool_check.py delta6 FILE NETNS NAME=N...   the same, of the "ipv6" object
 #   tool_check.py status FILE NETNS VERSION K=V...
+#   tool_check.py status6 FILE NETNS VERSION both|ipv6-only K=V...
+#                                               the "ipv6" object's sysctls
+#                                               and policy; IPv4's there too,
+#                                               or not at all
 #   tool_check.py senders FILE NETNS PROC       the senders of PROC's file
 #   tool_check.py labels FILE LABEL...          exactly these netns, in order
 #   tool_check.py watch FILE NETNS NAME=N...    --watch --json: one document
 #                                               a line, the first all 0, the
 #                                               sum of the others as given
+#   tool_check.py watch6 FILE NETNS NAME=N...   the same, of the "ipv6" object
 #   tool_check.py linelabels FILE               each line's netns, "N LABEL"
-#   tool_check.py prom FILE [NETNS PROC]...     a valid textfile, and each
+#   tool_check.py prom FILE [NETNS PROC PROC6]...
+#                                               a valid textfile, and each
 #                                               NETNS's samples equal PROC
+#                                               (icmp_guard_*) and PROC6
+#                                               (icmp_guard_ipv6_*, Senders
+#                                               once); "-": that family has
+#                                               no series
 
 import json
 import math
@@ -78,26 +94,57 @@ def entry(doc, netns):
     return found[0]
 
 
+def part(e, fam):
+    """IPv4's keys are the namespace's object's own; IPv6's in "ipv6"."""
+    if fam == 4:
+        return e
+    if not isinstance(e.get("ipv6"), dict):
+        err("no \"ipv6\" object in %r" % e)
+        return {}
+    return e["ipv6"]
+
+
+def check_counters(e, proc, what=""):
+    want_c = {n: v for n, v, g in read_proc(proc) if not g}
+    want_g = {n: v for n, v, g in read_proc(proc) if g}
+    if e.get("counters") != want_c:
+        err("%scounters %r, want %r" % (what, e.get("counters"), want_c))
+    if e.get("gauges") != want_g:
+        err("%sgauges %r, want %r" % (what, e.get("gauges"), want_g))
+    if list(e.get("counters", {})) != list(want_c):
+        err("%scounters not in the file's order" % what)
+
+
 def check_stats(path, netns, inode, proc):
     e = entry(load_json(path), netns)
     if e is None:
         return
     if e.get("netns_inode") != int(inode):
         err("netns_inode %r, want %s" % (e.get("netns_inode"), inode))
-    want_c = {n: v for n, v, g in read_proc(proc) if not g}
-    want_g = {n: v for n, v, g in read_proc(proc) if g}
-    if e.get("counters") != want_c:
-        err("counters %r, want %r" % (e.get("counters"), want_c))
-    if e.get("gauges") != want_g:
-        err("gauges %r, want %r" % (e.get("gauges"), want_g))
-    if list(e.get("counters", {})) != list(want_c):
-        err("counters not in the file's order")
+    check_counters(e, proc)
 
 
-def check_delta(path, netns, *moves):
+def check_stats6(path, netns, inode, proc6, proc=None):
     e = entry(load_json(path), netns)
     if e is None:
         return
+    if e.get("netns_inode") != int(inode):
+        err("netns_inode %r, want %s" % (e.get("netns_inode"), inode))
+    six = part(e, 6)
+    check_counters(six, proc6, "ipv6: ")
+    if set(six) - {"counters", "gauges", "seconds"}:
+        err("ipv6: other keys %r" % sorted(six))
+    if proc:
+        check_counters(e, proc)
+    elif "counters" in e or "gauges" in e:
+        err("IPv4 counters without -4: %r" % sorted(e))
+
+
+def check_delta(path, netns, *moves, fam=4):
+    e = entry(load_json(path), netns)
+    if e is None:
+        return
+    e = part(e, fam)
     want = dict((m.split("=")[0], int(m.split("=")[1])) for m in moves)
     for name, value in e.get("counters", {}).items():
         if value != want.pop(name, 0):
@@ -109,7 +156,7 @@ def check_delta(path, netns, *moves):
         err("seconds %r" % e.get("seconds"))
 
 
-def check_watch(path, netns, *moves):
+def check_watch(path, netns, *moves, fam=4):
     want = dict((m.split("=")[0], int(m.split("=")[1])) for m in moves)
     total = {}
     with open(path) as f:
@@ -120,6 +167,7 @@ def check_watch(path, netns, *moves):
         e = entry(doc, netns)
         if e is None:
             continue
+        e = part(e, fam)
         if not isinstance(e.get("seconds"), float) or e["seconds"] < 0.5:
             err("line %d: seconds %r" % (no, e.get("seconds")))
         for name, value in e.get("counters", {}).items():
@@ -143,18 +191,38 @@ def line_labels(path):
                 print("%d %s" % (no, e["netns"]))
 
 
+def check_knobs(e, knobs, what=""):
+    want = dict((k.split("=")[0], int(k.split("=")[1])) for k in knobs)
+    if e.get("sysctl") != want:
+        err("%ssysctl %r, want %r" % (what, e.get("sysctl"), want))
+    names = ["off", "monitor", "enforce", "block"]
+    if e.get("policy") != names[want["policy"]]:
+        err("%spolicy %r for %d" % (what, e.get("policy"), want["policy"]))
+
+
 def check_status(path, netns, version, *knobs):
     e = entry(load_json(path), netns)
     if e is None:
         return
     if e.get("module_version") != version:
         err("module_version %r, want %r" % (e.get("module_version"), version))
-    want = dict((k.split("=")[0], int(k.split("=")[1])) for k in knobs)
-    if e.get("sysctl") != want:
-        err("sysctl %r, want %r" % (e.get("sysctl"), want))
-    names = ["off", "monitor", "enforce", "block"]
-    if e.get("policy") != names[want["policy"]]:
-        err("policy %r for %d" % (e.get("policy"), want["policy"]))
+    check_knobs(e, knobs)
+
+
+def check_status6(path, netns, version, with4, *knobs):
+    e = entry(load_json(path), netns)
+    if e is None:
+        return
+    if e.get("module_version") != version:
+        err("module_version %r, want %r" % (e.get("module_version"), version))
+    six = part(e, 6)
+    check_knobs(six, knobs, "ipv6: ")
+    if set(six) != {"policy", "sysctl"}:
+        err("ipv6: keys %r" % sorted(six))
+    has4 = "sysctl" in e or "policy" in e
+    if has4 != (with4 == "both"):
+        err("IPv4's sysctls %s: %r" % ("missing" if not has4 else
+                                       "shown with -6", sorted(e)))
 
 
 def check_senders(path, netns, proc):
@@ -306,15 +374,23 @@ def snake(name):
                   name).lower()
 
 
-def check_prom(path, *pairs):
+def check_prom(path, *triples):
     samples, types = parse_prom(path)
-    for netns, proc in zip(pairs[0::2], pairs[1::2]):
+    if len(triples) % 3:
+        raise ValueError("prom wants NETNS PROC PROC6 triples")
+    for netns, proc, proc6 in zip(triples[0::3], triples[1::3],
+                                  triples[2::3]):
         want = {}
-        for n, v, gauge in read_proc(proc):
-            metric = "icmp_guard_" + snake(n) + ("" if gauge else "_total")
-            want[metric] = v
-            if types.get(metric) != ("gauge" if gauge else "counter"):
-                err("%s has type %r" % (metric, types.get(metric)))
+        for prefix, f in (("icmp_guard_ipv6_", proc6), ("icmp_guard_", proc)):
+            if f == "-":
+                continue
+            for n, v, gauge in read_proc(f):
+                # The limiter's gauge, the same in both files: once.
+                metric = ("icmp_guard_senders" if n == "Senders" else
+                          prefix + snake(n) + ("" if gauge else "_total"))
+                want[metric] = v
+                if types.get(metric) != ("gauge" if gauge else "counter"):
+                    err("%s has type %r" % (metric, types.get(metric)))
         got = {m: v for (m, ns), v in samples.items() if ns == netns}
         if got != want:
             err("netns %r: samples %r, want %r" % (netns, got, want))
@@ -327,16 +403,24 @@ def main():
             load_json(args[0])
         elif cmd == "stats":
             check_stats(*args)
+        elif cmd == "stats6":
+            check_stats6(*args)
         elif cmd == "delta":
             check_delta(*args)
+        elif cmd == "delta6":
+            check_delta(*args, fam=6)
         elif cmd == "status":
             check_status(*args)
+        elif cmd == "status6":
+            check_status6(*args)
         elif cmd == "senders":
             check_senders(*args)
         elif cmd == "labels":
             check_labels(*args)
         elif cmd == "watch":
             check_watch(*args)
+        elif cmd == "watch6":
+            check_watch(*args, fam=6)
         elif cmd == "linelabels":
             line_labels(*args)
         elif cmd == "prom":

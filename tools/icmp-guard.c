@@ -2,7 +2,9 @@
 /*
  * icmp-guard: read icmp_guard's policy, counters and senders in one network
  * namespace, a named one (-n NAME, as ip -n) or all of them (--all), and
- * export the counters in node_exporter's textfile format.
+ * export the counters in node_exporter's textfile format. IPv4's sysctls
+ * and counters, IPv6's (net.ipv6.icmp_guard, stats6) or both: -4 and -6,
+ * as with ss.
  *
  * Written in C rather than shell so that entering a namespace is one
  * setns() in this process (no nsenter per namespace, no window in which a
@@ -12,8 +14,9 @@
  * mkstemp(), fsync() and rename() so it is always whole.
  *
  * Exit status: 0 success, 1 usage, 2 icmp_guard not loaded, 3 unsupported
- * module version or file format, 4 a namespace missing or not enterable,
- * 5 another system error. With several namespaces, the first error's.
+ * module version (older than 0.2.0, or without IPv6 when -6 asks for it)
+ * or file format, 4 a namespace missing or not enterable, 5 another system
+ * error. With several namespaces, the first error's.
  */
 
 #define _GNU_SOURCE
@@ -54,6 +57,7 @@ enum {
 #define MODULE_DIR	"/sys/module/icmp_guard"
 #define PROC_DIR	"/proc/net/icmp_guard"
 #define SYSCTL_DIR	"/proc/sys/net/ipv4/icmp_guard"
+#define SYSCTL6_DIR	"/proc/sys/net/ipv6/icmp_guard"
 #define CURRENT_LABEL	"default"
 
 /*
@@ -74,36 +78,67 @@ static const unsigned int min_version[3] = { 0, 2, 0 };
 static const struct {
 	const char *name;
 	const char *help;
+	const char *help6;	/* for the counter of stats6 */
 } known_counters[] = {
-	{ "InRedirects", "ICMP Redirects that reached icmp_guard's hook." },
-	{ "InNetRedirects", "Network Redirects (code 0 or 2) as received." },
-	{ "Demoted", "Network Redirects rewritten into Host Redirects." },
-	{ "Accepted", "Redirects passed on to Linux." },
-	{ "Dropped", "Redirects dropped, for any reason." },
-	{ "DropMalformed", "Redirects dropped: truncated or malformed." },
-	{ "DropChecksum", "Redirects dropped: bad ICMP checksum." },
-	{ "DropBadCode", "Redirects dropped: code above 3." },
-	{ "DropRateLimited", "Redirects dropped: sender over its rate." },
-	{ "DropGlobalLimit", "Redirects dropped: namespace over its rate." },
-	{ "DropSendersFull", "Redirects dropped: sender table full." },
-	{ "DropNotGateway", "Redirects dropped: sender is not the gateway." },
-	{ "DropWrongDevice", "Redirects dropped: arrived on another device." },
-	{ "DropLladdr", "Redirects dropped: source MAC is not the gateway's." },
-	{ "DropBadNewGateway", "Redirects dropped: new gateway not on-link." },
-	{ "DropInnerSource", "Redirects dropped: embedded datagram not ours." },
-	{ "DropInnerProto", "Redirects dropped: protocol is no evidence." },
-	{ "DropNoEvidence", "Redirects dropped: quoted datagram not sent." },
-	{ "DropBlocked", "Redirects dropped: policy is block." },
-	{ "MonitorWouldDrop", "Redirects enforce would drop (monitor)." },
-	{ "DropNoMemory", "Redirects dropped: no memory for a sender." },
-	{ "IgnoredNoAccept", "Redirects passed unjudged: device ignores all." },
+	{ "InRedirects", "ICMP Redirects that reached icmp_guard's hook.",
+	  "ND Redirects that reached icmp_guard's IPv6 hook." },
+	{ "InNetRedirects", "Network Redirects (code 0 or 2) as received.",
+	  "Always 0: an ND Redirect has no Network code." },
+	{ "Demoted", "Network Redirects rewritten into Host Redirects.",
+	  "Always 0: an ND Redirect has nothing to demote." },
+	{ "Accepted", "Redirects passed on to Linux.",
+	  "ND Redirects passed on to Linux." },
+	{ "Dropped", "Redirects dropped, for any reason.",
+	  "ND Redirects dropped, for any reason." },
+	{ "DropMalformed", "Redirects dropped: truncated or malformed.",
+	  "ND Redirects dropped: malformed (RFC 4861, RFC 6980)." },
+	{ "DropChecksum", "Redirects dropped: bad ICMP checksum.",
+	  "ND Redirects dropped: bad ICMPv6 checksum." },
+	{ "DropBadCode", "Redirects dropped: code above 3.",
+	  "ND Redirects dropped: code other than 0." },
+	{ "DropRateLimited", "Redirects dropped: sender over its rate.",
+	  "ND Redirects dropped: sender over its rate." },
+	{ "DropGlobalLimit", "Redirects dropped: namespace over its rate.",
+	  "ND Redirects dropped: namespace over its rate." },
+	{ "DropSendersFull", "Redirects dropped: sender table full.",
+	  "ND Redirects dropped: sender table full." },
+	{ "DropNotGateway", "Redirects dropped: sender is not the gateway.",
+	  "ND Redirects dropped: sender is not the router." },
+	{ "DropWrongDevice", "Redirects dropped: arrived on another device.",
+	  "ND Redirects dropped: arrived on another device." },
+	{ "DropLladdr", "Redirects dropped: source MAC is not the gateway's.",
+	  "ND Redirects dropped: source MAC is not the router's." },
+	{ "DropBadNewGateway", "Redirects dropped: new gateway not on-link.",
+	  "ND Redirects dropped: target is no sane on-link choice." },
+	{ "DropInnerSource", "Redirects dropped: embedded datagram not ours.",
+	  "ND Redirects dropped: embedded datagram not ours." },
+	{ "DropInnerProto", "Redirects dropped: protocol is no evidence.",
+	  "ND Redirects dropped: protocol is no evidence." },
+	{ "DropNoEvidence", "Redirects dropped: quoted datagram not sent.",
+	  "ND Redirects dropped: quoted datagram not sent." },
+	{ "DropTlla", "Always 0: the TLLA check is IPv6's.",
+	  "ND Redirects dropped: TLLA contradicts the neighbour entry." },
+	{ "DropInnerDest", "Always 0: the embedded destination check is IPv6's.",
+	  "ND Redirects dropped: embedded datagram to another destination." },
+	{ "DropBlocked", "Redirects dropped: policy is block.",
+	  "ND Redirects dropped: policy is block." },
+	{ "MonitorWouldDrop", "Redirects enforce would drop (monitor).",
+	  "ND Redirects enforce would drop (monitor)." },
+	{ "DropNoMemory", "Redirects dropped: no memory for a sender.",
+	  "ND Redirects dropped: no memory for a sender." },
+	{ "IgnoredNoAccept", "Redirects passed unjudged: device ignores all.",
+	  "ND Redirects passed unjudged: device ignores all." },
 };
 
 #define NR_KNOWN_COUNTERS ARRAY_SIZE(known_counters)
 
-/* Known counters added since 0.2.0 first shipped: a module may lack them. */
+/*
+ * Known counters added to stats since 0.2.0 first shipped: a module may
+ * lack them. stats6 came later than all of them and must have them all.
+ */
 static const char *const later_counters[] = {
 	"DropInnerProto", "DropNoEvidence", "DropNoMemory", "IgnoredNoAccept",
+	"DropTlla", "DropInnerDest",
 };
 
 static int is_later_counter(const char *name)
@@ -126,7 +161,57 @@ static const char *const known_knobs[] = {
 	"global_rate", "global_burst", "max_senders",
 };
 
-#define NR_KNOWN_KNOBS ARRAY_SIZE(known_knobs)
+/* net.ipv6.icmp_guard: all of them came with it. */
+static const char *const known_knobs6[] = {
+	"policy", "check_gateway", "check_lladdr", "check_new_gateway",
+	"check_tlla", "check_inner_source", "check_evidence", "evidence_ms",
+	"log",
+};
+
+/*
+ * The two families. IPv4's names are as they were before IPv6 came: in
+ * text, IPv6's are prefixed with "ipv6." (ipv6.policy, ipv6.DropTlla), so
+ * that a name is never shown twice for a namespace; in JSON, IPv6's part is
+ * an object "ipv6" with the keys IPv4's part has at the top level; in the
+ * export, IPv6's metrics are named icmp_guard_ipv6_*, with the same labels
+ * as IPv4's, which keep their names. Senders is the rate limiter's, shared
+ * by both: it is exported once, as icmp_guard_senders.
+ */
+enum { FAM4, FAM6, NR_FAMS };
+
+static const struct family {
+	const char *name;		/* in messages */
+	const char *stats;		/* its counters, in proc_dir() */
+	const char *sysctl_dir;
+	const char *const *knobs;	/* the known sysctls, in status order */
+	size_t nr_knobs;
+	const char *prefix;		/* of its names in text */
+	int width;			/* of a sysctl's name in status */
+	const char *json_key;		/* its JSON object, NULL: top level */
+	const char *metric;		/* the prefix of its metric names */
+	const char *state_file;		/* --delta's snapshot, before inode */
+	const char *state_magic;	/* its first word */
+} families[NR_FAMS] = {
+	[FAM4] = {
+		"IPv4", "stats", SYSCTL_DIR, known_knobs,
+		ARRAY_SIZE(known_knobs), "", 20, NULL, "icmp_guard_",
+		"netns-", "icmp-guard-state",
+	},
+	[FAM6] = {
+		"IPv6", "stats6", SYSCTL6_DIR, known_knobs6,
+		ARRAY_SIZE(known_knobs6), "ipv6.", 24, "ipv6",
+		"icmp_guard_ipv6_", "netns6-", "icmp-guard-state6",
+	},
+};
+
+/*
+ * Which families a run reads. -4 and -6 ask for one each, and both may be
+ * given; without either, each command has its default (main()). A family
+ * asked for must be there; a default one may be missing from an older
+ * module (IPv6: no stats6, no net.ipv6.icmp_guard) and is then left out.
+ */
+enum { WANT_NO, WANT_IF_THERE, WANT_YES };
+static int fam_want[NR_FAMS];
 
 static const char *const policy_names[] = {
 	"off", "monitor", "enforce", "block",
@@ -769,6 +854,30 @@ static int read_module_file(const struct target *t, const char *dir,
 	return -1;
 }
 
+/*
+ * Has the module FAM in the namespace we are in? PATH is a file or
+ * directory of FAM's. 1: yes (or another error, which reading it will
+ * report); 0: no, and FAM was not asked for (-6): leave it out; -1: no,
+ * and that is an error, reported. An older module has no IPv6 at all.
+ */
+static int fam_there(const struct target *t, int fam, const char *path)
+{
+	if (fam == FAM4 || !access(path, F_OK) || errno != ENOENT)
+		return 1;
+	if (access(MODULE_DIR, F_OK)) {
+		fail(EX_NOT_LOADED,
+		     "icmp_guard is not loaded (it went while reading namespace '%s')",
+		     t->label);
+		return -1;
+	}
+	if (fam_want[fam] != WANT_YES)
+		return 0;
+	fail(EX_FORMAT,
+	     "namespace '%s': the loaded icmp_guard has no %s support (no %s): it is older than its ND Redirect guard; -6 needs a newer module",
+	     t->label, families[fam].name, path);
+	return -1;
+}
+
 /* ------------------------------------------------------------------------
  * /proc/net/icmp_guard/stats
  */
@@ -782,13 +891,23 @@ struct stat_entry {
 	const char *help;	/* NULL for a name this tool does not know */
 };
 
+/* One family's counters in one namespace. */
 struct snap {
 	const struct target *t;
+	int fam;
 	ino_t ino;
-	int ok;
+	int ok;			/* read (else not asked for, or not there) */
 	size_t n;
 	struct stat_entry *e;
 	struct timespec when;	/* CLOCK_MONOTONIC */
+};
+
+/* A namespace's: ok if every family asked for was read, or left out. */
+struct ns_snap {
+	const struct target *t;
+	ino_t ino;
+	int ok;
+	struct snap f[NR_FAMS];
 };
 
 static void snap_free(struct snap *s)
@@ -796,6 +915,15 @@ static void snap_free(struct snap *s)
 	free(s->e);
 	s->e = NULL;
 	s->n = 0;
+	s->ok = 0;
+}
+
+static void ns_snap_free(struct ns_snap *s)
+{
+	int fam;
+
+	for (fam = 0; fam < NR_FAMS; fam++)
+		snap_free(&s->f[fam]);
 	s->ok = 0;
 }
 
@@ -812,9 +940,9 @@ static const struct stat_entry *snap_find(const struct snap *s,
 
 /*
  * Every line "Name Value\n": Name [A-Za-z][A-Za-z0-9]*, Value a u64, no name
- * twice, every counter of 0.2.0 and Senders present. Anything else is a
- * format this tool does not understand: refuse the whole file rather than
- * show part of it.
+ * twice, every counter of 0.2.0 and Senders present (in stats6, every
+ * counter this tool knows). Anything else is a format this tool does not
+ * understand: refuse the whole file rather than show part of it.
  */
 static int parse_stats(const struct target *t, const char *path, char *buf,
 		       size_t len, struct snap *s)
@@ -866,7 +994,9 @@ static int parse_stats(const struct target *t, const char *path, char *buf,
 		for (i = 0; i < NR_KNOWN_COUNTERS; i++) {
 			if (!strcmp(e->name, known_counters[i].name)) {
 				e->kind = COUNTER;
-				e->help = known_counters[i].help;
+				e->help = s->fam == FAM6 ?
+					  known_counters[i].help6 :
+					  known_counters[i].help;
 			}
 		}
 		s->n++;
@@ -876,7 +1006,8 @@ static int parse_stats(const struct target *t, const char *path, char *buf,
 		const char *want = i < NR_KNOWN_COUNTERS ?
 				   known_counters[i].name : GAUGE_SENDERS;
 
-		if (i < NR_KNOWN_COUNTERS && is_later_counter(want))
+		if (i < NR_KNOWN_COUNTERS && s->fam == FAM4 &&
+		    is_later_counter(want))
 			continue;
 		if (!snap_find(s, want)) {
 			fail(EX_FORMAT,
@@ -889,25 +1020,51 @@ static int parse_stats(const struct target *t, const char *path, char *buf,
 	return 0;
 }
 
-/* Read T's counters into S (S->ok says whether it worked). */
-static void take_snap(const struct target *t, struct snap *s)
+/*
+ * Read T's counters of every family asked for into S, in one visit to its
+ * namespace (S->ok says whether it worked).
+ */
+static void take_snap(const struct target *t, struct ns_snap *s)
 {
 	char *buf, path[PATH_MAX];
+	struct snap *f;
 	size_t len;
+	int fam, there;
 
 	memset(s, 0, sizeof(*s));
 	s->t = t;
+	for (fam = 0; fam < NR_FAMS; fam++) {
+		s->f[fam].t = t;
+		s->f[fam].fam = fam;
+	}
 	if (enter_netns(t, &s->ino))
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &s->when);
-	if (!read_module_file(t, proc_dir(), "stats", &buf, &len)) {
-		snprintf(path, sizeof(path), "%s/stats", proc_dir());
-		s->ok = !parse_stats(t, path, buf, len, s);
+	s->ok = 1;
+	for (fam = 0; fam < NR_FAMS && s->ok; fam++) {
+		f = &s->f[fam];
+		f->ino = s->ino;
+		if (fam_want[fam] == WANT_NO)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", proc_dir(),
+			 families[fam].stats);
+		there = fam_there(t, fam, path);
+		if (there <= 0) {
+			s->ok = !there;
+			continue;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &f->when);
+		if (read_module_file(t, proc_dir(), families[fam].stats, &buf,
+				     &len)) {
+			s->ok = 0;
+			continue;
+		}
+		f->ok = !parse_stats(t, path, buf, len, f);
+		s->ok = f->ok;
 		free(buf);
 	}
 	leave_netns(t);
 	if (!s->ok)
-		snap_free(s);
+		ns_snap_free(s);
 }
 
 /* ------------------------------------------------------------------------
@@ -941,27 +1098,47 @@ static void text_ns_head(FILE *f, const struct target *t, ino_t ino)
 }
 
 /*
- * The counters of CUR, or their change since PREV when PREV is given
- * (gauges are always their current value). SECONDS is the interval, or
- * negative. In text, a delta hides what did not change, as nstat does.
+ * FAM's part of a JSON object: IPv4's keys are the object's own, IPv6's
+ * are in an object of its own. Returns what goes before the first key.
  */
-static void print_stats(FILE *f, const struct snap *cur,
-			const struct snap *prev, double seconds)
+static const char *json_fam_open(FILE *f, int fam)
 {
+	if (!families[fam].json_key)
+		return ",";
+	fputc(',', f);
+	json_str(f, families[fam].json_key);
+	fputs(":{", f);
+	return "";
+}
+
+static void json_fam_close(FILE *f, int fam)
+{
+	if (families[fam].json_key)
+		fputc('}', f);
+}
+
+/* One family's part of print_stats(). */
+static void print_fam_stats(FILE *f, const struct snap *cur,
+			    const struct snap *prev, double seconds)
+{
+	const char *prefix = families[cur->fam].prefix, *sep;
 	const struct stat_entry *p;
 	uint64_t v;
 	size_t i;
 	int kind;
 
 	if (opt_json) {
-		json_ns_head(f, cur->t, cur->ino);
-		if (seconds >= 0)
-			fprintf(f, ",\"seconds\":%.3f", seconds);
+		sep = json_fam_open(f, cur->fam);
+		if (seconds >= 0) {
+			fprintf(f, "%s\"seconds\":%.3f", sep, seconds);
+			sep = ",";
+		}
 		for (kind = COUNTER; kind <= GAUGE; kind++) {
 			int one = 1;
 
-			fputs(kind == COUNTER ? ",\"counters\":{" :
-			      ",\"gauges\":{", f);
+			fprintf(f, "%s\"%s\":{", sep,
+				kind == COUNTER ? "counters" : "gauges");
+			sep = ",";
 			for (i = 0; i < cur->n; i++) {
 				if (cur->e[i].kind != kind)
 					continue;
@@ -977,10 +1154,9 @@ static void print_stats(FILE *f, const struct snap *cur,
 			}
 			fputc('}', f);
 		}
-		fputc('}', f);
+		json_fam_close(f, cur->fam);
 		return;
 	}
-	text_ns_head(f, cur->t, cur->ino);
 	for (i = 0; i < cur->n; i++) {
 		v = cur->e[i].value;
 		p = prev ? snap_find(prev, cur->e[i].name) : NULL;
@@ -988,8 +1164,33 @@ static void print_stats(FILE *f, const struct snap *cur,
 			v -= p->value;
 		if (prev && !v)
 			continue;
-		fprintf(f, "%-24s %" PRIu64 "\n", cur->e[i].name, v);
+		fprintf(f, "%s%-*s %" PRIu64 "\n", prefix,
+			24 - (int)strlen(prefix), cur->e[i].name, v);
 	}
+}
+
+/*
+ * The counters of CUR, or their change since PREV when PREV is given
+ * (gauges are always their current value), each family read. SECONDS,
+ * per family, is the interval, or negative; NULL: none. In text, a delta
+ * hides what did not change, as nstat does.
+ */
+static void print_stats(FILE *f, const struct ns_snap *cur,
+			const struct ns_snap *prev, const double *seconds)
+{
+	int fam;
+
+	if (opt_json)
+		json_ns_head(f, cur->t, cur->ino);
+	else
+		text_ns_head(f, cur->t, cur->ino);
+	for (fam = 0; fam < NR_FAMS; fam++)
+		if (cur->f[fam].ok)
+			print_fam_stats(f, &cur->f[fam],
+					prev ? &prev->f[fam] : NULL,
+					seconds ? seconds[fam] : -1);
+	if (opt_json)
+		fputc('}', f);
 }
 
 /*
@@ -1011,6 +1212,17 @@ static int snap_comparable(const struct snap *cur, const struct snap *prev)
 			return 0;
 	}
 	return 1;
+}
+
+static int ns_snap_comparable(const struct ns_snap *cur,
+			      const struct ns_snap *prev)
+{
+	int fam;
+
+	for (fam = 0; fam < NR_FAMS; fam++)
+		if (!snap_comparable(&cur->f[fam], &prev->f[fam]))
+			return 0;
+	return cur->ino == prev->ino;
 }
 
 static const char went_back[] =
@@ -1100,14 +1312,15 @@ static void doc_print(struct doc *d)
  */
 
 /* One sysctl: a decimal int and a newline, as proc_dointvec writes it. */
-static int read_knob(const struct target *t, const char *name, long long *v)
+static int read_knob(const struct target *t, const char *dir,
+		     const char *name, long long *v)
 {
 	char path[PATH_MAX], *buf;
 	size_t len;
 
-	if (read_module_file(t, SYSCTL_DIR, name, &buf, &len))
+	if (read_module_file(t, dir, name, &buf, &len))
 		return -1;
-	snprintf(path, sizeof(path), SYSCTL_DIR "/%s", name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (!len || buf[len - 1] != '\n' || !parse_int(buf, len - 1, v)) {
 		fail(EX_FORMAT, "namespace '%s': %s: not an integer: '%.40s'",
 		     t->label, path, buf);
@@ -1118,30 +1331,36 @@ static int read_knob(const struct target *t, const char *name, long long *v)
 	return 0;
 }
 
-static int is_known_knob(const char *name)
+static int is_known_knob(int fam, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NR_KNOWN_KNOBS; i++)
-		if (!strcmp(name, known_knobs[i]))
+	for (i = 0; i < families[fam].nr_knobs; i++)
+		if (!strcmp(name, families[fam].knobs[i]))
 			return 1;
 	return 0;
 }
 
 /*
- * The sysctls: those of 0.2.0 in their order (all must be there), then any
- * newer one in name order, passed through if it is an integer too.
+ * FAM's sysctls: those it knows in their order (all must be there), then
+ * any newer one in name order, passed through if it is an integer too.
+ * Nothing if FAM is left out (an older module without IPv6).
  */
-static int status_one(const struct target *t, FILE *f, ino_t ino)
+static int status_fam(const struct target *t, int fam, FILE *f)
 {
+	const struct family *fm = &families[fam];
 	char **names = NULL;
 	size_t n = 0, i;
 	long long v;
 	struct dirent *de;
+	const char *sep = "";
 	DIR *d;
-	int ret = -1;
+	int ret = -1, there;
 
-	d = opendir(SYSCTL_DIR);
+	there = fam_there(t, fam, fm->sysctl_dir);
+	if (there <= 0)
+		return there;
+	d = opendir(fm->sysctl_dir);
 	if (!d) {
 		int err = errno;
 
@@ -1151,16 +1370,16 @@ static int status_one(const struct target *t, FILE *f, ino_t ino)
 			     t->label);
 		else
 			fail(err == ENOENT ? EX_NOT_LOADED : EX_SYSTEM,
-			     "namespace '%s': %s: %s", t->label, SYSCTL_DIR,
-			     strerror(err));
+			     "namespace '%s': %s: %s", t->label,
+			     fm->sysctl_dir, strerror(err));
 		return -1;
 	}
-	for (i = 0; i < NR_KNOWN_KNOBS; i++) {
+	for (i = 0; i < fm->nr_knobs; i++) {
 		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(known_knobs[i]);
+		names[n++] = xstrdup(fm->knobs[i]);
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || is_known_knob(de->d_name))
+		if (de->d_name[0] == '.' || is_known_knob(fam, de->d_name))
 			continue;
 		if (strspn(de->d_name, "abcdefghijklmnopqrstuvwxyz0123456789_")
 		    != strlen(de->d_name)) {
@@ -1171,9 +1390,52 @@ static int status_one(const struct target *t, FILE *f, ino_t ino)
 		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = xstrdup(de->d_name);
 	}
-	if (n > NR_KNOWN_KNOBS)
-		qsort(names + NR_KNOWN_KNOBS, n - NR_KNOWN_KNOBS,
-		      sizeof(*names), cmp_str);
+	if (n > fm->nr_knobs)
+		qsort(names + fm->nr_knobs, n - fm->nr_knobs, sizeof(*names),
+		      cmp_str);
+
+	if (opt_json)
+		sep = json_fam_open(f, fam);
+	for (i = 0; i < n; i++) {
+		if (read_knob(t, fm->sysctl_dir, names[i], &v))
+			goto out;
+		if (opt_json) {
+			if (!i && (v < 0 || v > 3))
+				fprintf(f, "%s\"policy\":null", sep);
+			else if (!i)
+				fprintf(f, "%s\"policy\":\"%s\"", sep,
+					policy_names[v]);
+			fputs(i ? "," : ",\"sysctl\":{", f);
+			json_str(f, names[i]);
+			fprintf(f, ":%lld", v);
+		} else if (!i) {
+			fprintf(f, "%s%-*s %lld (%s)\n", fm->prefix,
+				fm->width - (int)strlen(fm->prefix), names[i],
+				v, v >= 0 && v <= 3 ? policy_names[v] :
+				"unknown");
+		} else {
+			fprintf(f, "%s%-*s %lld\n", fm->prefix,
+				fm->width - (int)strlen(fm->prefix), names[i],
+				v);
+		}
+	}
+	if (opt_json) {
+		fputc('}', f);
+		json_fam_close(f, fam);
+	}
+	ret = 0;
+out:
+	closedir(d);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+/* The module's version, then each family's sysctls. */
+static int status_one(const struct target *t, FILE *f, ino_t ino)
+{
+	int fam;
 
 	if (opt_json) {
 		json_ns_head(f, t, ino);
@@ -1184,34 +1446,12 @@ static int status_one(const struct target *t, FILE *f, ino_t ino)
 			(uintmax_t)ino);
 		fprintf(f, "%-20s %s\n", "module", module_version);
 	}
-	for (i = 0; i < n; i++) {
-		if (read_knob(t, names[i], &v))
-			goto out;
-		if (opt_json) {
-			if (!i && (v < 0 || v > 3))
-				fputs(",\"policy\":null", f);
-			else if (!i)
-				fprintf(f, ",\"policy\":\"%s\"",
-					policy_names[v]);
-			fputs(i ? "," : ",\"sysctl\":{", f);
-			json_str(f, names[i]);
-			fprintf(f, ":%lld", v);
-		} else if (!i) {
-			fprintf(f, "%-20s %lld (%s)\n", names[i], v,
-				v >= 0 && v <= 3 ? policy_names[v] : "unknown");
-		} else {
-			fprintf(f, "%-20s %lld\n", names[i], v);
-		}
-	}
+	for (fam = 0; fam < NR_FAMS; fam++)
+		if (fam_want[fam] != WANT_NO && status_fam(t, fam, f))
+			return -1;
 	if (opt_json)
-		fputs("}}", f);
-	ret = 0;
-out:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return ret;
+		fputc('}', f);
+	return 0;
 }
 
 /*
@@ -1317,7 +1557,8 @@ static size_t split_fields(char *line, char ***fields)
 /*
  * The header must start with the columns of 0.2.0; later columns are
  * passed through as strings. Every row has as many fields as the header,
- * each known one valid.
+ * each known one valid. The table is both families': -4 or -6 alone shows
+ * that family's senders (-6 wants a module with IPv6: one with stats6).
  */
 static int senders_one(const struct target *t, FILE *f, ino_t ino)
 {
@@ -1327,6 +1568,10 @@ static int senders_one(const struct target *t, FILE *f, ino_t ino)
 	int ret = -1;
 	uint64_t v;
 
+	snprintf(path, sizeof(path), "%s/%s", proc_dir(),
+		 families[FAM6].stats);
+	if (fam_there(t, FAM6, path) < 0)
+		return -1;
 	if (read_module_file(t, proc_dir(), "senders", &buf, &len))
 		return -1;
 	snprintf(path, sizeof(path), "%s/senders", proc_dir());
@@ -1376,6 +1621,9 @@ static int senders_one(const struct target *t, FILE *f, ino_t ino)
 		for (i = NR_SENDER_COLS; i < ncols; i++)
 			if (!*fld[i])
 				goto bad;
+		if (fam_want[valid_ipv4(fld[0], strlen(fld[0])) ? FAM4 :
+			     FAM6] == WANT_NO)
+			continue;
 		if (!opt_json) {
 			fprintf(f, "%-15s %-17s %10s %10s %10s %10s", fld[0],
 				fld[1], fld[2], fld[3], fld[4], fld[5]);
@@ -1432,7 +1680,7 @@ static void cmd_senders(void)
 
 static void cmd_stats(void)
 {
-	struct snap s;
+	struct ns_snap s;
 	struct doc d;
 	size_t i, len;
 	char *buf;
@@ -1446,9 +1694,9 @@ static void cmd_stats(void)
 		if (!s.ok)
 			continue;
 		part = mem_open(&buf, &len);
-		print_stats(part, &s, NULL, -1);
+		print_stats(part, &s, NULL, NULL);
 		doc_add(&d, part, &buf, &len);
-		snap_free(&s);
+		ns_snap_free(&s);
 	}
 	doc_print(&d);
 }
@@ -1456,8 +1704,9 @@ static void cmd_stats(void)
 /*
  * --delta keeps the last snapshot of each namespace, as nstat keeps its
  * history: in ICMP_GUARD_STATE_DIR, else $XDG_RUNTIME_DIR/icmp-guard, else
- * (root) /run/icmp-guard; one file per namespace inode. Both are on tmpfs
- * and gone after a reboot, as the counters are.
+ * (root) /run/icmp-guard; one file per namespace inode and family
+ * (netns-INODE for IPv4, as before IPv6, netns6-INODE for IPv6). Both are
+ * on tmpfs and gone after a reboot, as the counters are.
  */
 static char *state_dir(void)
 {
@@ -1485,14 +1734,14 @@ static char *state_dir(void)
 }
 
 /*
- * The snapshot file: "icmp-guard-state 1 INODE SEC.NSEC" (CLOCK_BOOTTIME),
- * then the "Name Value" lines. One that does not parse is ignored with a
- * note: it only costs one delta.
+ * The snapshot file: "icmp-guard-state 1 INODE SEC.NSEC" (CLOCK_BOOTTIME;
+ * icmp-guard-state6 for IPv6), then the "Name Value" lines. One that does
+ * not parse is ignored with a note: it only costs one delta.
  */
-static int load_state(const char *path, ino_t ino, struct snap *prev,
-		      struct timespec *when)
+static int load_state(const char *path, int fam, ino_t ino,
+		      struct snap *prev, struct timespec *when)
 {
-	char *buf, *p, *nl, *sp;
+	char *buf, *p, *nl, *sp, magic[32];
 	uintmax_t file_ino;
 	long long sec, nsec;
 	struct stat_entry *e;
@@ -1500,6 +1749,7 @@ static int load_state(const char *path, ino_t ino, struct snap *prev,
 	int err, used;
 
 	memset(prev, 0, sizeof(*prev));
+	prev->fam = fam;
 	err = read_file(path, &buf, &len);
 	if (err == -ENOENT)
 		return -1;
@@ -1508,9 +1758,12 @@ static int load_state(const char *path, ino_t ino, struct snap *prev,
 		return -1;
 	}
 	used = 0;
-	if (sscanf(buf, "icmp-guard-state 1 %ju %lld.%9lld\n%n", &file_ino,
+	snprintf(magic, sizeof(magic), "%s ", families[fam].state_magic);
+	if (strncmp(buf, magic, strlen(magic)) ||
+	    sscanf(buf + strlen(magic), "1 %ju %lld.%9lld\n%n", &file_ino,
 		   &sec, &nsec, &used) != 3 || !used || file_ino != ino)
 		goto bad;
+	used += (int)strlen(magic);
 	when->tv_sec = sec;
 	when->tv_nsec = nsec;
 	for (p = buf + used; p < buf + len; p = nl + 1) {
@@ -1550,8 +1803,8 @@ static void save_state(const char *path, const struct snap *s)
 
 	clock_gettime(CLOCK_BOOTTIME, &now);
 	f = mem_open(&buf, &len);
-	fprintf(f, "icmp-guard-state 1 %ju %lld.%09ld\n", (uintmax_t)s->ino,
-		(long long)now.tv_sec, now.tv_nsec);
+	fprintf(f, "%s 1 %ju %lld.%09ld\n", families[s->fam].state_magic,
+		(uintmax_t)s->ino, (long long)now.tv_sec, now.tv_nsec);
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "%s %" PRIu64 "\n", s->e[i].name, s->e[i].value);
 	fclose(f);
@@ -1563,14 +1816,15 @@ static void save_state(const char *path, const struct snap *s)
 
 static void cmd_delta(void)
 {
+	double seconds[NR_FAMS];
 	struct timespec then, now;
-	struct snap s, prev;
-	char *dir, *path;
-	double seconds;
+	struct ns_snap s, prev;
+	char *dir, *path[NR_FAMS];
 	struct doc d;
 	size_t i, len;
 	char *buf;
 	FILE *part;
+	int fam;
 
 	dir = state_dir();
 	if (!dir)
@@ -1582,31 +1836,45 @@ static void cmd_delta(void)
 		take_snap(&targets[i], &s);
 		if (!s.ok)
 			continue;
-		if (asprintf(&path, "%s/netns-%ju", dir,
-			     (uintmax_t)s.ino) < 0) {
-			fail(EX_SYSTEM, "out of memory");
-			exit(EX_SYSTEM);
-		}
-		seconds = -1;
-		if (!load_state(path, s.ino, &prev, &then)) {
-			clock_gettime(CLOCK_BOOTTIME, &now);
-			seconds = ts_diff(&now, &then);
-			if (!snap_comparable(&s, &prev) || seconds < 0) {
-				note("namespace '%s': %s since the last snapshot: changes since zero",
-				     targets[i].label, went_back);
-				snap_free(&prev);
-				seconds = -1;
+		memset(&prev, 0, sizeof(prev));
+		for (fam = 0; fam < NR_FAMS; fam++) {
+			path[fam] = NULL;
+			seconds[fam] = -1;
+			if (!s.f[fam].ok)
+				continue;
+			if (asprintf(&path[fam], "%s/%s%ju", dir,
+				     families[fam].state_file,
+				     (uintmax_t)s.ino) < 0) {
+				fail(EX_SYSTEM, "out of memory");
+				exit(EX_SYSTEM);
 			}
+			if (!load_state(path[fam], fam, s.ino, &prev.f[fam],
+					&then)) {
+				clock_gettime(CLOCK_BOOTTIME, &now);
+				seconds[fam] = ts_diff(&now, &then);
+				if (!snap_comparable(&s.f[fam], &prev.f[fam]) ||
+				    seconds[fam] < 0) {
+					note("namespace '%s': %s%s since the last snapshot: changes since zero",
+					     targets[i].label,
+					     fam == FAM4 ? "" : "IPv6 ",
+					     went_back);
+					snap_free(&prev.f[fam]);
+					seconds[fam] = -1;
+				}
+			}
+			/* No snapshot: the changes since zero. */
+			prev.f[fam].ok = 1;
 		}
-		/* No snapshot: the changes since the counters were zero. */
-		prev.ok = 1;
 		part = mem_open(&buf, &len);
 		print_stats(part, &s, &prev, seconds);
 		doc_add(&d, part, &buf, &len);
-		save_state(path, &s);
-		free(path);
-		snap_free(&prev);
-		snap_free(&s);
+		for (fam = 0; fam < NR_FAMS; fam++) {
+			if (path[fam])
+				save_state(path[fam], &s.f[fam]);
+			free(path[fam]);
+		}
+		ns_snap_free(&prev);
+		ns_snap_free(&s);
 	}
 	doc_print(&d);
 	free(dir);
@@ -1631,7 +1899,8 @@ static void sleep_seconds(double sec)
  */
 static void cmd_watch(double sec, unsigned long count)
 {
-	struct snap *prev, cur;
+	struct ns_snap *prev, cur;
+	double seconds[NR_FAMS];
 	unsigned long k;
 	char stamp[64];
 	struct doc d;
@@ -1640,11 +1909,12 @@ static void cmd_watch(double sec, unsigned long count)
 	time_t now;
 	char *buf;
 	FILE *part;
+	int fam;
 
 	prev = xrealloc(NULL, nr_targets * sizeof(*prev));
 	for (i = 0; i < nr_targets; i++) {
 		if (opt_json && !label_ok(&targets[i]))
-			prev[i].ok = 0;
+			memset(&prev[i], 0, sizeof(prev[i]));
 		else
 			take_snap(&targets[i], &prev[i]);
 	}
@@ -1664,25 +1934,28 @@ static void cmd_watch(double sec, unsigned long count)
 			take_snap(&targets[i], &cur);
 			if (!cur.ok)
 				continue;
-			if (!prev[i].ok || !snap_comparable(&cur, &prev[i])) {
+			if (!prev[i].ok ||
+			    !ns_snap_comparable(&cur, &prev[i])) {
 				note("namespace '%s': %s: changes from the next interval",
 				     targets[i].label, prev[i].ok ? went_back :
 				     "first read");
-				snap_free(&prev[i]);
+				ns_snap_free(&prev[i]);
 				prev[i] = cur;
 				continue;
 			}
+			for (fam = 0; fam < NR_FAMS; fam++)
+				seconds[fam] = ts_diff(&cur.f[fam].when,
+						       &prev[i].f[fam].when);
 			part = mem_open(&buf, &len);
-			print_stats(part, &cur, &prev[i],
-				    ts_diff(&cur.when, &prev[i].when));
+			print_stats(part, &cur, &prev[i], seconds);
 			doc_add(&d, part, &buf, &len);
-			snap_free(&prev[i]);
+			ns_snap_free(&prev[i]);
 			prev[i] = cur;
 		}
 		doc_print(&d);
 	}
 	for (i = 0; i < nr_targets; i++)
-		snap_free(&prev[i]);
+		ns_snap_free(&prev[i]);
 	free(prev);
 }
 
@@ -1690,32 +1963,115 @@ static void cmd_watch(double sec, unsigned long count)
  * export --prometheus FILE
  */
 
-static void metric_name(char *out, size_t size, const struct stat_entry *e)
+/*
+ * DropLladdr of stats -> icmp_guard_drop_lladdr_total, of stats6 ->
+ * icmp_guard_ipv6_drop_lladdr_total; a gauge has no _total. Senders, the
+ * limiter's and the same in both files, is icmp_guard_senders in both.
+ */
+static void metric_name(char *out, size_t size, int fam,
+			const struct stat_entry *e)
 {
 	char snake[128];
 
+	if (!strcmp(e->name, GAUGE_SENDERS))
+		fam = FAM4;
 	snake_case(snake, sizeof(snake), e->name);
-	snprintf(out, size, "icmp_guard_%s%s", snake,
+	snprintf(out, size, "%s%s%s", families[fam].metric, snake,
 		 e->kind == COUNTER ? "_total" : "");
 }
 
 /*
+ * The entry of S whose metric is NAME, the first family's if both have it
+ * (Senders). *DUP is set if another entry has that metric too and is not
+ * the other family's Senders: two names that would be one metric.
+ */
+static const struct stat_entry *find_metric(const struct ns_snap *s,
+					    const char *name, int *dup)
+{
+	const struct stat_entry *found = NULL;
+	char m[160];
+	size_t j;
+	int fam;
+
+	for (fam = 0; fam < NR_FAMS; fam++) {
+		for (j = 0; j < s->f[fam].n; j++) {
+			const struct stat_entry *e = &s->f[fam].e[j];
+
+			metric_name(m, sizeof(m), fam, e);
+			if (strcmp(m, name))
+				continue;
+			if (found && !(fam == FAM6 &&
+				       !strcmp(e->name, GAUGE_SENDERS) &&
+				       !strcmp(found->name, GAUGE_SENDERS)))
+				*dup = 1;
+			if (!found)
+				found = e;
+		}
+	}
+	return found;
+}
+
+/*
+ * Metric NAME, whose first sample is E of namespace FIRST: its HELP, TYPE
+ * and the sample of every namespace from FIRST on that has it.
+ */
+static int export_metric(FILE *f, const char *file, const char *name,
+			 int fam, const struct stat_entry *e,
+			 const struct ns_snap *snaps, size_t first)
+{
+	const struct stat_entry *o;
+	int dup = 0;
+	size_t k;
+
+	fprintf(f, "# HELP %s ", name);
+	if (e->help)
+		prom_escape(f, e->help, 0);
+	else
+		fprintf(f, "icmp_guard's %s%s (new to this tool).",
+			fam == FAM4 ? "" : "IPv6 ", e->name);
+	fprintf(f, "\n# TYPE %s %s\n", name,
+		e->kind == COUNTER ? "counter" : "gauge");
+	for (k = first; k < nr_targets; k++) {
+		o = find_metric(&snaps[k], name, &dup);
+		if (dup) {
+			fail(EX_FORMAT,
+			     "namespace '%s': two counters would be the metric %s; %s not written",
+			     snaps[k].t->label, name, file);
+			return -1;
+		}
+		if (!o)
+			continue;
+		if (o->kind != e->kind) {
+			fail(EX_FORMAT,
+			     "%s is a counter in one namespace and a gauge in another; %s not written",
+			     e->name, file);
+			return -1;
+		}
+		fprintf(f, "%s{netns=\"", name);
+		prom_escape(f, snaps[k].t->label, 1);
+		fprintf(f, "\"} %" PRIu64 "\n", o->value);
+	}
+	return 0;
+}
+
+/*
  * node_exporter's textfile format: per metric family, HELP and TYPE once,
- * then one sample per namespace with its netns label. Written only if every
+ * then one sample per namespace with its netns label: IPv4's metrics, then
+ * IPv6's, every one with the label netns alone. Written only if every
  * namespace was read; else the old file stays as it was.
  */
 static void cmd_export(const char *file)
 {
-	struct snap *snaps;
-	char name[160], *buf;
-	size_t i, j, k, len;
+	const struct stat_entry *e;
+	struct ns_snap *snaps;
+	char name[160], *buf, **done = NULL;
+	size_t i, j, k, len, nr_done = 0;
 	FILE *f;
-	int err, ok = 1;
+	int err, ok = 1, fam;
 
 	snaps = xrealloc(NULL, nr_targets * sizeof(*snaps));
 	for (i = 0; i < nr_targets; i++) {
-		snaps[i].ok = 0;
-		snaps[i].e = NULL;
+		memset(&snaps[i], 0, sizeof(snaps[i]));
 		if (label_ok(&targets[i]))
 			take_snap(&targets[i], &snaps[i]);
 		ok &= snaps[i].ok;
@@ -1725,40 +2081,26 @@ static void cmd_export(const char *file)
 		goto out;
 	}
 	f = mem_open(&buf, &len);
-	/* Families in the order of the first namespace, then any others'. */
+	/*
+	 * Families in the order of the first namespace, then any others',
+	 * IPv4's before IPv6's in each.
+	 */
 	for (i = 0; i < nr_targets; i++) {
-		for (j = 0; j < snaps[i].n; j++) {
-			const struct stat_entry *e = &snaps[i].e[j], *o;
-
-			for (k = 0; k < i; k++)
-				if (snap_find(&snaps[k], e->name))
-					break;
-			if (k < i)
-				continue;
-			metric_name(name, sizeof(name), e);
-			fprintf(f, "# HELP %s ", name);
-			if (e->help)
-				prom_escape(f, e->help, 0);
-			else
-				fprintf(f, "icmp_guard's %s (new to this tool).",
-					e->name);
-			fprintf(f, "\n# TYPE %s %s\n", name,
-				e->kind == COUNTER ? "counter" : "gauge");
-			for (k = i; k < nr_targets; k++) {
-				o = snap_find(&snaps[k], e->name);
-				if (!o)
+		for (fam = 0; fam < NR_FAMS; fam++) {
+			for (j = 0; j < snaps[i].f[fam].n; j++) {
+				e = &snaps[i].f[fam].e[j];
+				metric_name(name, sizeof(name), fam, e);
+				for (k = 0; k < nr_done; k++)
+					if (!strcmp(done[k], name))
+						break;
+				if (k < nr_done)
 					continue;
-				if (o->kind != e->kind) {
-					fail(EX_FORMAT,
-					     "%s is a counter in one namespace and a gauge in another; %s not written",
-					     e->name, file);
-					fclose(f);
-					free(buf);
-					goto out;
-				}
-				fprintf(f, "%s{netns=\"", name);
-				prom_escape(f, snaps[k].t->label, 1);
-				fprintf(f, "\"} %" PRIu64 "\n", o->value);
+				done = xrealloc(done, (nr_done + 1) *
+						sizeof(*done));
+				done[nr_done++] = xstrdup(name);
+				if (export_metric(f, file, name, fam, e, snaps,
+						  i))
+					goto bad;
 			}
 		}
 	}
@@ -1767,9 +2109,16 @@ static void cmd_export(const char *file)
 	if (err)
 		fail(EX_SYSTEM, "cannot write %s: %s", file, strerror(-err));
 	free(buf);
+	goto out;
+bad:
+	fclose(f);
+	free(buf);
 out:
+	for (i = 0; i < nr_done; i++)
+		free(done[i]);
+	free(done);
 	for (i = 0; i < nr_targets; i++)
-		snap_free(&snaps[i]);
+		ns_snap_free(&snaps[i]);
 	free(snaps);
 }
 
@@ -1780,7 +2129,7 @@ out:
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-n NAME | --all] COMMAND [options]\n"
+		"usage: %s [-n NAME | --all] [-4] [-6] COMMAND [options]\n"
 		"  status [--json]                      policy, sysctls, module version\n"
 		"  stats [--json] [--delta | --watch SEC [--count N]]\n"
 		"                                       counters (like nstat)\n"
@@ -1789,6 +2138,9 @@ static void print_usage(FILE *f)
 		"options:\n"
 		"  -n, --netns NAME   the network namespace /run/netns/NAME (as ip -n)\n"
 		"  -a, --all          the current namespace and every named one\n"
+		"  -4, --ipv4         IPv4 (ICMP Redirects)\n"
+		"  -6, --ipv6         IPv6 (ND Redirects); with -4: both. Default: both\n"
+		"                     for status, senders and export, IPv4 for stats\n"
 		"  -j, --json         JSON (an array, one object per namespace)\n"
 		"  -d, --delta        changes since the last --delta run\n"
 		"  -w, --watch SEC    changes every SEC seconds\n"
@@ -1810,6 +2162,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "netns", required_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "delta", no_argument, NULL, 'd' },
 		{ "watch", required_argument, NULL, 'w' },
@@ -1820,16 +2174,22 @@ int main(int argc, char **argv)
 		{ }
 	};
 	const char *netns = NULL, *prom = NULL, *cmd;
-	int c, delta = 0, watch = 0, counted = 0;
+	int c, delta = 0, watch = 0, counted = 0, fam;
 	unsigned long count = 0;
 	double sec = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "n:ajdw:c:p:hV", opts,
+	while ((c = getopt_long(argc, argv, "n:a46jdw:c:p:hV", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			netns = optarg;
+			break;
+		case '4':
+			fam_want[FAM4] = WANT_YES;
+			break;
+		case '6':
+			fam_want[FAM6] = WANT_YES;
 			break;
 		case 'a':
 			opt_all = 1;
@@ -1889,6 +2249,18 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "status") && strcmp(cmd, "stats") &&
 	    strcmp(cmd, "senders") && strcmp(cmd, "export"))
 		return usage_error("unknown command");
+	/*
+	 * Without -4 or -6: both families, IPv6 if the module has it, except
+	 * for stats, whose IPv4 and IPv6 counters have the same names: IPv4
+	 * alone there, as before IPv6 (and as ip route).
+	 */
+	for (fam = 0; fam < NR_FAMS && !fam_want[fam]; fam++)
+		;
+	if (fam == NR_FAMS) {
+		fam_want[FAM4] = WANT_YES;
+		if (strcmp(cmd, "stats"))
+			fam_want[FAM6] = WANT_IF_THERE;
+	}
 
 	if (check_module() || collect_targets(netns, opt_all))
 		return exit_status;
