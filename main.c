@@ -374,5 +374,5 @@ module_init(icmp_guard_init);
 module_exit(icmp_guard_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Police incoming ICMP and ND Redirects");
-MODULE_VERSION("0.2.0");
+MODULE_VERSION("0.3.0");
 MODULE_AUTHOR("The icmp_guard developers");

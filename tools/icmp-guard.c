@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TOOL_VERSION	"0.2.0"
+#define TOOL_VERSION	"0.3.0"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
