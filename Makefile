@@ -112,6 +112,8 @@ CHECKPATCH_FLAGS := --strict --no-tree --terse --show-types --max-line-length=80
 # The header alone may use an X-macro (a counter table expanded into the
 # enum, names and reasons, as include/net/dropreason.h does), which
 # checkpatch cannot tell from a badly parenthesised expression.
+# The helper modules of bench and vm-run-selftest are kernel code like the
+# module's own.
 # The selftests' C helpers are userspace and use <stdint.h> types.
 # So is the tool, with <inttypes.h>'s PRIu64 and GCC's own attribute
 # syntax; its messages stay on one line each, to be found with grep.
@@ -120,6 +122,8 @@ TOOL_CP_IGNORE := PREFER_KERNEL_TYPES,CAMELCASE,LONG_LINE_STRING,$\
 style:
 	$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
 		-f $(filter-out icmp_guard.h,$(SOURCES))
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
+		-f $(filter-out %.mod.c,$(foreach d,$(HELPER_MODULES),$(wildcard $(d)/*.c)))
 	$(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore PREFER_KERNEL_TYPES \
 		-f selftests/*.c
 	$(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(TOOL_CP_IGNORE) \

@@ -469,6 +469,19 @@ static noinline unsigned int ig6_icmp(struct icmp_guard_net *ign,
 			    (IP6CB(skb)->flags & IP6SKB_FRAGMENTED), state);
 }
 
+/*
+ * The next headers ig6_icmp() looks behind: ICMPv6, and those
+ * ipv6_ext_hdr() calls extension headers (the same six in every kernel
+ * since 2.6, exthdrs_core.c), all numbered below 64, so one bit test.
+ * ipv6_ext_hdr() itself is exported, not inline: calling it made the
+ * hook save three registers, and cost each UDP or TCP packet 24
+ * instructions above a nop hook, 8 now (scripts/bench's udp6 row).
+ */
+#define IG6_SLOW_NEXTHDRS (BIT_ULL(IPPROTO_ICMPV6) | BIT_ULL(NEXTHDR_HOP) | \
+			   BIT_ULL(NEXTHDR_ROUTING) |			\
+			   BIT_ULL(NEXTHDR_FRAGMENT) | BIT_ULL(NEXTHDR_AUTH) | \
+			   BIT_ULL(NEXTHDR_NONE) | BIT_ULL(NEXTHDR_DEST))
+
 /* PRIV is the namespace's struct icmp_guard_net (main.c). */
 static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
@@ -476,7 +489,7 @@ static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 
 	/* The fast path: ICMPv6 or an extension header go on. */
-	if (nexthdr != IPPROTO_ICMPV6 && !ipv6_ext_hdr(nexthdr))
+	if (nexthdr >= 64 || !(IG6_SLOW_NEXTHDRS & BIT_ULL(nexthdr)))
 		return NF_ACCEPT;
 	return ig6_icmp(priv, skb, state);
 }

@@ -8,7 +8,8 @@ hookbench.py run OUT DEV CALLS BATCHES PLANT_PS SPEC...
     loop costs about PLANT_PS picoseconds, run, and append the raw result
     to OUT under a "# set" line. SPEC is NAME:key=value,... (see frame()),
     or NAME:kind=out,dst=ADDR,port=PORT: a datagram this namespace sends
-    from a UDP socket connected to ADDR:PORT (POST_ROUTING).
+    from a UDP socket connected to ADDR:PORT (POST_ROUTING; ADDR IPv4 or
+    IPv6).
 hookbench.py report RAW
     The table: ns per call per packet and configuration, the paired
     differences with 95 % confidence intervals, and, with "# udp_pps"
@@ -47,12 +48,36 @@ def l4sum(src, dst, proto, seg):
     return csum(pseudo + seg)
 
 
+def a6(addr):
+    return socket.inet_pton(socket.AF_INET6, addr)
+
+
+def ip6(src, dst, nh, payload, hlim=64, label=0):
+    return (struct.pack("!IHBB", 6 << 28 | label, len(payload), nh, hlim) +
+            a6(src) + a6(dst) + payload)
+
+
+def l4sum6(src, dst, proto, seg):
+    """The checksum of SEG, its checksum field zero, with IPv6's pseudo
+    header (RFC 8200 section 8.1)."""
+    pseudo = a6(src) + a6(dst) + struct.pack("!IxxxB", len(seg), proto)
+    return csum(pseudo + seg)
+
+
+def mac(text):
+    return bytes.fromhex(text.replace(":", ""))
+
+
 def frame(spec):
     """NAME:k=v,... with keys dmac smac src dst and, by kind, for a
-    Redirect code gw isrc idst. Kinds: udp tcp echo redirect."""
+    Redirect code gw isrc idst, for an ND Redirect target dest isrc idst
+    and optionally tlla (a MAC: a Target Link-Layer Address option). Kinds:
+    udp tcp echo redirect (IPv4), udp6 tcp6 echo6 ndredirect (IPv6)."""
     name, _, rest = spec.partition(":")
     a = dict(kv.split("=", 1) for kv in rest.split(","))
     kind, src, dst = a["kind"], a["src"], a["dst"]
+    if kind.endswith("6") or kind == "ndredirect":
+        return name, frame6(a, kind, src, dst)
     if kind == "udp":		# 64 bytes of payload, as udp_flood sends
         seg = struct.pack("!HHHH", 40000, 9000, 8 + 64, 0) + bytes(64)
         seg = seg[:6] + struct.pack("!H", l4sum(src, dst, 17, seg)) + seg[8:]
@@ -77,6 +102,44 @@ def frame(spec):
     eth = (bytes.fromhex(a["dmac"].replace(":", "")) +
            bytes.fromhex(a["smac"].replace(":", "")) + b"\x08\x00")
     return name, eth + pkt
+
+
+def frame6(a, kind, src, dst):
+    """The IPv6 kinds of frame(): the same UDP, TCP and echo request as
+    IPv4's, and an ND Redirect (RFC 4861 section 4.5) with hop limit 255,
+    its options a TLLA (if tlla is given), then a Redirected Header
+    holding a UDP datagram isrc -> idst (to port 9999, with flow label
+    0x12345: one the victim never sent)."""
+    if kind == "udp6":
+        seg = struct.pack("!HHHH", 40000, 9000, 8 + 64, 0) + bytes(64)
+        seg = seg[:6] + struct.pack("!H", l4sum6(src, dst, 17, seg)) + seg[8:]
+        pkt = ip6(src, dst, 17, seg)
+    elif kind == "tcp6":
+        seg = struct.pack("!HHIIBBHHH", 40000, 9001, 1, 1, 5 << 4, 0x18,
+                          65535, 0, 0) + bytes(64)
+        seg = seg[:16] + struct.pack("!H", l4sum6(src, dst, 6, seg)) + seg[18:]
+        pkt = ip6(src, dst, 6, seg)
+    elif kind == "echo6":
+        msg = struct.pack("!BBHHH", 128, 0, 0, 1, 1) + bytes(56)
+        msg = msg[:2] + struct.pack("!H", l4sum6(src, dst, 58, msg)) + msg[4:]
+        pkt = ip6(src, dst, 58, msg)
+    elif kind == "ndredirect":
+        useg = struct.pack("!HHHH", 40000, 9999, 8 + 8, 0) + bytes(8)
+        useg = (useg[:6] + struct.pack("!H", l4sum6(a["isrc"], a["idst"], 17,
+                                                   useg)) + useg[8:])
+        inner = ip6(a["isrc"], a["idst"], 17, useg, label=0x12345)
+        inner += bytes(-len(inner) % 8)
+        opts = b""
+        if "tlla" in a:
+            opts += struct.pack("!BB", 2, 1) + mac(a["tlla"])
+        opts += struct.pack("!BB6x", 4, 1 + len(inner) // 8) + inner
+        msg = (struct.pack("!BBHI", 137, 0, 0, 0) + a6(a["target"]) +
+               a6(a["dest"]) + opts)
+        msg = msg[:2] + struct.pack("!H", l4sum6(src, dst, 58, msg)) + msg[4:]
+        pkt = ip6(src, dst, 58, msg, hlim=255)
+    else:
+        raise SystemExit("unknown kind " + kind)
+    return mac(a["dmac"]) + mac(a["smac"]) + b"\x86\xdd" + pkt
 
 
 def cmd(fd, text):
@@ -141,7 +204,7 @@ CFGS = ["none", "nop", "plant0", "plant", "guard", "chain"]
 
 def report(rawfile):
     data, calls, iters, iter_ps = {}, 0, 0, []
-    order, ppss, notes, tput = [], [], [], {}
+    order, ppss, notes, tput, labels = [], [], [], {}, {}
     for ln in open(rawfile):
         f = ln.split()
         if not f:
@@ -157,8 +220,10 @@ def report(rawfile):
                 tput.setdefault((f[2], f[3]), []).append(float(f[4]))
             elif f[1] == "udp_pps":
                 ppss.append(float(f[2]))
-            elif f[1] == "verdicts":
+            elif f[1] in ("verdicts", "verdicts6"):
                 notes.append(" ".join(f[1:]))
+            elif f[1] == "flowlabel":
+                labels[f[2]] = f[3]
             continue
         per = [int(x) / calls for x in f[2:]]
         data[(f[0], f[1])] = per
@@ -209,7 +274,7 @@ def report(rawfile):
         print("throughput in guest time (-icount: per 1e9 guest instructions,"
               " 1 vCPU): median (min..max)")
         for m, label in (("udp", "UDP pps"), ("tcp", "TCP MB/s"),
-                         ("udpgw", "UDP via gw pps")):
+                         ("udpgw", "UDP via gw pps"), ("udp6", "UDP6 pps")):
             if not any(k[1] == m for k in tput):
                 continue
             row = "  %-10s" % label
@@ -221,7 +286,7 @@ def report(rawfile):
             print(row)
         # Per datagram, in guest instructions: 1e9 / pps. The send side
         # (udpgw) pays the egress record on every datagram.
-        for m in ("udp", "udpgw"):
+        for m in ("udp", "udpgw", "udp6"):
             med = {c: pct(tput[(c, m)], .5) for c in ("none", "nop", "guard")
                    if tput.get((c, m))}
             if len(med) == 3 and all(med.values()):
@@ -244,6 +309,17 @@ def report(rawfile):
               " the hook (send-gw guard-nop), one not recorded %.2f ns"
               " [%.2f,%.2f] (send-onlink guard-nop)"
               % (g, glo, ghi, o, olo, ohi))
+    if ("send6-gw", "guard", "nop") in diffs and \
+            ("send6-onlink", "guard", "nop") in diffs:
+        # The same for IPv6: the datagrams the kernel itself sent, with
+        # the flow labels it gave them (the record keeps only labelled
+        # UDP).
+        g, glo, ghi = diffs[("send6-gw", "guard", "nop")]
+        o, olo, ohi = diffs[("send6-onlink", "guard", "nop")]
+        print("send side IPv6: a recorded datagram costs %.2f ns [%.2f,%.2f]"
+              " at the hook (send6-gw guard-nop, flow label %s), one not"
+              " recorded %.2f ns [%.2f,%.2f] (send6-onlink guard-nop)"
+              % (g, glo, ghi, labels.get("send6-gw", "?"), o, olo, ohi))
     if ppss and ("udp", "guard", "none") in diffs:
         # The slowest run gives the longest path, the fastest the bound.
         print("UDP path, no module: %s pps -> %.0f ns per packet (%.0f..%.0f)"
@@ -260,6 +336,21 @@ def report(rawfile):
             print("fast path UDP: guard adds %.2f ns [%.2f,%.2f] (%s-%s) to"
                   " %.0f ns per packet (the shortest): %s >= %.5f" %
                   (m, lo, hi, a, b, path, what, 1 - max(hi, 0) / path))
+    ppss6 = tput.get(("none", "udp6"), [])
+    if ppss6 and ("udp6", "guard", "none") in diffs:
+        # The same for IPv6: the udp6 workload's whole path (no module),
+        # and the udp6 row's per-call figures.
+        print("UDP over IPv6 path, no module: %s pps -> %.0f ns per packet"
+              " (%.0f..%.0f)"
+              % (" ".join("%.0f" % x for x in ppss6), 1e9 / pct(ppss6, .5),
+                 1e9 / max(ppss6), 1e9 / min(ppss6)))
+        path = 1e9 / max(ppss6)
+        for a, b, what in (("chain", "none", "guard/none"),
+                           ("guard", "nop", "guard/nop")):
+            m, lo, hi = diffs[("udp6", a, b)]
+            print("fast path UDP over IPv6: guard adds %.2f ns [%.2f,%.2f]"
+                  " (%s-%s) to %.0f ns per packet (the shortest): %s >= %.5f"
+                  % (m, lo, hi, a, b, path, what, 1 - max(hi, 0) / path))
 
 
 if __name__ == "__main__":

@@ -18,42 +18,52 @@
  *          is a known extra cost, calibrated at each run, that the
  *          figures must find
  *   guard  a chain of one hook: icmp_guard's, taken from the namespace's
- *          own LOCAL_IN (or POST_ROUTING) hooks
- *   chain  nf_hook() itself on the namespace's real list of hooks: a
- *          check that the lists built here cost what it does
+ *          own LOCAL_IN (or POST_ROUTING) hooks of the packet's family
+ *   chain  nf_hook() itself on the namespace's real list of hooks of the
+ *          packet's family: a check that the lists built here cost what
+ *          it does
  *
- * Packets are frames arriving on a device (LOCAL_IN, icmp_guard_hook), or
- * datagrams this namespace sends (POST_ROUTING, icmp_guard_out_hook): a
- * kernel UDP socket connected to an address, its route, and a 64-byte
- * datagram as ip_make_skb() builds it, owned by that socket. Each call of
- * an outgoing datagram gives it the next IP ID first, in every
- * configuration, as the socket's counter would: the egress record then
- * grows its span as it does for a real flow.
+ * Packets are frames arriving on a device (LOCAL_IN: icmp_guard_hook for
+ * IPv4, ig6_hook for IPv6), or datagrams this namespace sends
+ * (POST_ROUTING: icmp_guard_out_hook, ig6_out_hook). An IPv4 datagram is
+ * built here: a kernel UDP socket connected to an address, its route, and
+ * a 64-byte datagram as ip_make_skb() builds it, owned by that socket.
+ * Each call of it gives it the next IP ID first, in every configuration,
+ * as the socket's counter would: the egress record then grows its span as
+ * it does for a real flow. An IPv6 datagram is the kernel's own: a kernel
+ * UDP socket connected to the address sends 64 bytes, and a hook of this
+ * module, first at POST_ROUTING, steals that datagram (see hb_build_out6()),
+ * with the flow label, hash and route ip6_make_skb() gave it. IPv6 has no
+ * ID: every call is the same datagram, as a flow's are to the record.
  *
  * Interface, /proc/icmp_guard_hookbench, one command per write(), run in
  * the writer's network namespace:
  *
  *   dev IFNAME         the device packets "arrived" on
- *   pkt NAME HEX       a frame: Ethernet header, then the IPv4 packet
+ *   pkt NAME HEX       a frame: Ethernet header, then the IPv4 or IPv6
+ *                      packet (by the EtherType)
  *   out NAME ADDR PORT a datagram sent by a UDP socket connected to
- *                      ADDR:PORT (dotted quad)
+ *                      ADDR:PORT (an IPv4 or IPv6 address)
  *   run CALLS BATCHES  time every packet in every configuration
  *   clear              forget the packets
  *
- * Reading gives the last run: "# key value" lines, then one line per packet
- * and configuration with the nanoseconds of each batch, in batch order.
+ * Reading gives the last run: "# key value" lines (for each IPv6 datagram
+ * sent, "# flowlabel NAME LABEL"), then one line per packet and
+ * configuration with the nanoseconds of each batch, in batch order.
  */
 
 #include <linux/etherdevice.h>
 #include <linux/in.h>
 #include <linux/inet.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -64,6 +74,7 @@
 #include <linux/udp.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -89,6 +100,7 @@ struct hb_pkt {
 	char name[HB_NAME_LEN];
 	struct sk_buff *skb;
 	struct socket *sock;	/* an outgoing datagram's; else NULL */
+	u8 pf;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 };
 
 static DEFINE_MUTEX(hb_lock);
@@ -102,6 +114,7 @@ static unsigned int hb_calls, hb_batches, hb_run_pkts, hb_run_iters;
 static unsigned int hb_zero;
 static u64 *hb_iter_ps;		/* per batch: picoseconds per iteration */
 static char hb_names[HB_MAX_PKTS][HB_NAME_LEN];
+static u32 hb_labels[HB_MAX_PKTS];	/* an IPv6 datagram's flow label + 1 */
 
 static unsigned int hb_nop_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
@@ -134,21 +147,28 @@ static struct nf_hook_entries *hb_chain_alloc(void)
 }
 
 /*
- * icmp_guard's hook in this namespace's chain for HOOK, found by name so
- * that nothing needs exporting. Only valid inside the RCU read section it
- * was found in: icmp_guard unregisters its hook and waits for a grace
- * period before its code or its per-namespace state can go away.
+ * icmp_guard's hook in this namespace's chain for family PF and HOOK,
+ * found by name so that nothing needs exporting. Only valid inside the RCU
+ * read section it was found in: icmp_guard unregisters its hooks and waits
+ * for a grace period before its code or its per-namespace state can go
+ * away.
  */
-static const struct nf_hook_entry *hb_find_guard(struct net *net,
+static const struct nf_hook_entry *hb_find_guard(struct net *net, u8 pf,
 						 unsigned int hook)
 {
-	const char *name = hook == NF_INET_LOCAL_IN ? "icmp_guard_hook" :
-			   "icmp_guard_out_hook";
+	const char *name;
 	const struct nf_hook_entries *e;
 	char sym[KSYM_SYMBOL_LEN], *p;
 	unsigned int i;
 
-	e = rcu_dereference(net->nf.hooks_ipv4[hook]);
+	if (pf == NFPROTO_IPV6) {
+		name = hook == NF_INET_LOCAL_IN ? "ig6_hook" : "ig6_out_hook";
+		e = rcu_dereference(net->nf.hooks_ipv6[hook]);
+	} else {
+		name = hook == NF_INET_LOCAL_IN ? "icmp_guard_hook" :
+		       "icmp_guard_out_hook";
+		e = rcu_dereference(net->nf.hooks_ipv4[hook]);
+	}
 	if (!e)
 		return NULL;
 	for (i = 0; i < e->num_hook_entries; i++) {
@@ -162,51 +182,77 @@ static const struct nf_hook_entry *hb_find_guard(struct net *net,
 }
 
 /*
- * One call as the IP layer makes it: a frame arriving on DEV (LOCAL_IN),
- * or a datagram of socket SK leaving through DEV (POST_ROUTING), with the
- * next IP ID. The extra reference keeps the skb alive through a drop; on
- * accept it is given back here, so every configuration pays the same
- * reference work.
+ * One call as the IP layer of family PF (a constant) makes it: a frame
+ * arriving on DEV (LOCAL_IN), or a datagram of socket SK leaving through
+ * DEV (POST_ROUTING), for IPv4 with the next IP ID. The extra reference
+ * keeps the skb alive through a drop; on accept it is given back here, so
+ * every configuration pays the same reference work.
  */
 static __always_inline void hb_call(struct net *net, struct net_device *dev,
 				    const struct nf_hook_entries *e,
 				    struct sk_buff *skb, struct sock *sk,
-				    bool real)
+				    bool real, u8 pf)
 {
 	unsigned int hook = sk ? NF_INET_POST_ROUTING : NF_INET_LOCAL_IN;
 	struct net_device *in = sk ? NULL : dev, *out = sk ? dev : NULL;
 	struct nf_hook_state state;
 	int ret = 1;
 
-	if (sk)
+	if (sk && pf == NFPROTO_IPV4)
 		ip_hdr(skb)->id = htons(ntohs(ip_hdr(skb)->id) + 1);
 	skb_get(skb);
 	if (real) {
-		ret = nf_hook(NFPROTO_IPV4, hook, net, sk, skb, in, out,
-			      hb_okfn);
+		ret = nf_hook(pf, hook, net, sk, skb, in, out, hb_okfn);
 	} else if (e) {
-		nf_hook_state_init(&state, hook, NFPROTO_IPV4, in, out, sk,
-				   net, hb_okfn);
+		nf_hook_state_init(&state, hook, pf, in, out, sk, net,
+				   hb_okfn);
 		ret = nf_hook_slow(skb, &state, e, 0);
 	}
 	if (ret == 1)
 		consume_skb(skb);
 }
 
+/* CALLS calls of configuration CFG, family PF (a constant). */
+static __always_inline void hb_loop(struct net *net, struct net_device *dev,
+				    const struct nf_hook_entries *e,
+				    enum hb_cfg cfg, struct sk_buff *skb,
+				    struct sock *sk, unsigned int calls, u8 pf)
+{
+	unsigned int i;
+
+	switch (cfg) {
+	case HB_NONE:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, NULL, skb, sk, false, pf);
+		break;
+	case HB_CHAIN:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, NULL, skb, sk, true, pf);
+		break;
+	default:
+		for (i = 0; i < calls; i++)
+			hb_call(net, dev, e, skb, sk, false, pf);
+		break;
+	}
+}
+
 /*
  * CALLS calls of one configuration, timed as a whole. Bottom halves are
  * off, as in the softirq that runs LOCAL_IN, so icmp_guard's per-CPU
  * state is safe and nothing interrupts the batch but hard interrupts.
+ * Flattened: nf_hook(), called here once per family, is then inlined in
+ * each, as the IP layer's callers have it (otherwise GCC makes one copy
+ * of it for both, and "chain" would pay a call more than the IP layer).
  */
-static int hb_batch(struct net *net, struct net_device *dev,
-		    struct nf_hook_entries **chains, enum hb_cfg cfg,
-		    const struct hb_pkt *pkt, unsigned int calls, u64 *ns)
+static __flatten int hb_batch(struct net *net, struct net_device *dev,
+			      struct nf_hook_entries **chains, enum hb_cfg cfg,
+			      const struct hb_pkt *pkt, unsigned int calls,
+			      u64 *ns)
 {
 	const struct nf_hook_entries *e = chains[cfg];
 	struct sock *sk = pkt->sock ? pkt->sock->sk : NULL;
 	struct sk_buff *skb = pkt->skb;
 	const struct nf_hook_entry *g;
-	unsigned int i;
 	u64 t0;
 
 	if (sk)
@@ -214,8 +260,8 @@ static int hb_batch(struct net *net, struct net_device *dev,
 	local_bh_disable();
 	rcu_read_lock();
 	if (cfg == HB_GUARD) {
-		g = hb_find_guard(net, sk ? NF_INET_POST_ROUTING :
-					    NF_INET_LOCAL_IN);
+		g = hb_find_guard(net, pkt->pf, sk ? NF_INET_POST_ROUTING :
+						     NF_INET_LOCAL_IN);
 		if (!g) {
 			rcu_read_unlock();
 			local_bh_enable();
@@ -224,20 +270,10 @@ static int hb_batch(struct net *net, struct net_device *dev,
 		chains[cfg]->hooks[0] = *g;
 	}
 	t0 = ktime_get_ns();
-	switch (cfg) {
-	case HB_NONE:
-		for (i = 0; i < calls; i++)
-			hb_call(net, dev, NULL, skb, sk, false);
-		break;
-	case HB_CHAIN:
-		for (i = 0; i < calls; i++)
-			hb_call(net, dev, NULL, skb, sk, true);
-		break;
-	default:
-		for (i = 0; i < calls; i++)
-			hb_call(net, dev, e, skb, sk, false);
-		break;
-	}
+	if (pkt->pf == NFPROTO_IPV6)
+		hb_loop(net, dev, e, cfg, skb, sk, calls, NFPROTO_IPV6);
+	else
+		hb_loop(net, dev, e, cfg, skb, sk, calls, NFPROTO_IPV4);
 	*ns = ktime_get_ns() - t0;
 	rcu_read_unlock();
 	local_bh_enable();
@@ -330,8 +366,15 @@ static int hb_run(unsigned int calls, unsigned int batches)
 	hb_calls = calls;
 	hb_batches = batches;
 	hb_run_pkts = hb_nr_pkts;
-	for (p = 0; p < hb_nr_pkts; p++)
-		strscpy(hb_names[p], hb_pkts[p].name, HB_NAME_LEN);
+	for (p = 0; p < hb_nr_pkts; p++) {
+		const struct hb_pkt *pkt = &hb_pkts[p];
+
+		strscpy(hb_names[p], pkt->name, HB_NAME_LEN);
+		hb_labels[p] = 0;
+		if (pkt->sock && pkt->pf == NFPROTO_IPV6)
+			hb_labels[p] =
+				ntohl(ip6_flowlabel(ipv6_hdr(pkt->skb))) + 1;
+	}
 	ret = 0;
 out_free:
 	for (c = 0; c < HB_NR_CFGS; c++)
@@ -342,20 +385,49 @@ out_free:
 	return ret;
 }
 
-/* An skb as the IP layer hands it to LOCAL_IN: MAC header set, pulled. */
-static struct sk_buff *hb_build(struct net *net, const u8 *frame,
-				unsigned int len)
+/*
+ * The network header's length of FRAME, LEN bytes, if it holds a whole
+ * IPv4 or IPv6 packet (by its EtherType); *PF its family. Else 0.
+ */
+static unsigned int hb_nhlen(const u8 *frame, unsigned int len, u8 *pf)
 {
-	const struct iphdr *iph;
-	struct net_device *dev;
-	struct sk_buff *skb;
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)(frame + ETH_HLEN);
+	const struct iphdr *iph = (const struct iphdr *)(frame + ETH_HLEN);
+	__be16 proto;
 
 	if (len < ETH_HLEN + sizeof(*iph))
-		return ERR_PTR(-EINVAL);
-	iph = (const struct iphdr *)(frame + ETH_HLEN);
-	if (iph->version != 4 || iph->ihl < 5 ||
-	    ETH_HLEN + ntohs(iph->tot_len) != len ||
-	    ntohs(iph->tot_len) < iph->ihl * 4)
+		return 0;
+	proto = ((const struct ethhdr *)frame)->h_proto;
+	if (proto == htons(ETH_P_IP)) {
+		if (iph->version != 4 || iph->ihl < 5 ||
+		    ETH_HLEN + ntohs(iph->tot_len) != len ||
+		    ntohs(iph->tot_len) < iph->ihl * 4)
+			return 0;
+		*pf = NFPROTO_IPV4;
+		return iph->ihl * 4;
+	}
+	if (proto != htons(ETH_P_IPV6) || len < ETH_HLEN + sizeof(*ip6h) ||
+	    ip6h->version != 6 ||
+	    ETH_HLEN + sizeof(*ip6h) + ntohs(ip6h->payload_len) != len)
+		return 0;
+	*pf = NFPROTO_IPV6;
+	return sizeof(*ip6h);
+}
+
+/*
+ * An skb as the IP layer hands it to LOCAL_IN: MAC header set, pulled,
+ * the transport header after the fixed network header; for IPv6, the
+ * control block as ip6_rcv_core() leaves it.
+ */
+static struct sk_buff *hb_build(struct net *net, const u8 *frame,
+				unsigned int len, u8 *pf)
+{
+	struct net_device *dev;
+	struct sk_buff *skb;
+	unsigned int nhlen;
+
+	nhlen = hb_nhlen(frame, len, pf);
+	if (!nhlen)
 		return ERR_PTR(-EINVAL);
 	dev = dev_get_by_name(net, hb_dev);
 	if (!dev)
@@ -371,11 +443,15 @@ static struct sk_buff *hb_build(struct net *net, const u8 *frame,
 	skb_reset_mac_header(skb);
 	skb_pull(skb, ETH_HLEN);
 	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, iph->ihl * 4);
+	skb_set_transport_header(skb, nhlen);
 	skb->mac_len = ETH_HLEN;
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = eth_hdr(skb)->h_proto;
 	skb->pkt_type = PACKET_HOST;
 	skb->skb_iif = dev->ifindex;
+	if (*pf == NFPROTO_IPV6) {
+		IP6CB(skb)->iif = dev->ifindex;
+		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+	}
 	/* The skb holds the device until "clear" or unload. */
 	return skb;
 }
@@ -446,6 +522,74 @@ static struct sk_buff *hb_build_out(struct net *net, const char *addr,
 	return skb;
 }
 
+/* The datagram hb_build_out6() waits for, once stolen. */
+static struct sk_buff *hb_stolen;
+
+/* PRIV is the socket whose first datagram to pass is taken. */
+static unsigned int hb_steal_hook(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	if (skb->sk != priv || cmpxchg(&hb_stolen, NULL, skb))
+		return NF_ACCEPT;
+	return NF_STOLEN;
+}
+
+static struct nf_hook_ops hb_steal_ops = {
+	.hook		= hb_steal_hook,
+	.pf		= NFPROTO_IPV6,
+	.hooknum	= NF_INET_POST_ROUTING,
+	.priority	= NF_IP6_PRI_FIRST,
+};
+
+/*
+ * A 64-byte datagram of a UDP socket connected to ADDR:PORT in NET, the
+ * kernel's own: the socket sends it, and hb_steal_hook(), the first hook
+ * at POST_ROUTING while it is registered here, takes it as the hooks see
+ * it (ip6_make_skb()'s headers, flow label and hash, the socket's route,
+ * owned by the socket; icmp_guard's hook, last, never sees it). Under
+ * hb_lock, so one at a time.
+ */
+static struct sk_buff *hb_build_out6(struct net *net, const char *addr,
+				     u16 port, struct socket **sockp)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	u8 payload[64] = {};
+	struct kvec iov = { .iov_base = payload, .iov_len = sizeof(payload) };
+	struct socket *sock;
+	struct sk_buff *skb;
+	int ret;
+
+	if (!in6_pton(addr, -1, sin6.sin6_addr.s6_addr, -1, NULL) || !port)
+		return ERR_PTR(-EINVAL);
+	sin6.sin6_port = htons(port);
+	ret = sock_create_kern(net, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, &sock);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = kernel_connect(sock, (struct sockaddr *)&sin6, sizeof(sin6), 0);
+	if (ret)
+		goto out_release;
+	hb_steal_ops.priv = sock->sk;
+	ret = nf_register_net_hook(net, &hb_steal_ops);
+	if (ret)
+		goto out_release;
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, iov.iov_len);
+	nf_unregister_net_hook(net, &hb_steal_ops);
+	/* No CPU is still in the hook when it goes with the module. */
+	synchronize_net();
+	skb = xchg(&hb_stolen, NULL);
+	if (skb) {
+		dev_hold(skb->dev);
+		*sockp = sock;
+		return skb;
+	}
+	if (ret >= 0)
+		ret = -EHOSTUNREACH;
+out_release:
+	sock_release(sock);
+	return ERR_PTR(ret);
+}
+
 static void hb_clear(void)
 {
 	struct hb_pkt *pkt;
@@ -477,22 +621,28 @@ static const char *hb_name(const char *args, char *name)
 static int hb_add_out(const char *args)
 {
 	struct net *net = current->nsproxy->net_ns;
-	char name[HB_NAME_LEN], addr[16];
+	char name[HB_NAME_LEN], addr[INET6_ADDRSTRLEN];
 	struct socket *sock = NULL;
 	struct sk_buff *skb;
 	const char *rest;
+	bool v6;
 	u16 port;
 
 	if (hb_nr_pkts == HB_MAX_PKTS)
 		return -ENOSPC;
 	rest = hb_name(args, name);
-	if (!rest || sscanf(rest, "%15s %hu", addr, &port) != 2)
+	if (!rest || sscanf(rest, "%45s %hu", addr, &port) != 2)
 		return -EINVAL;
-	skb = hb_build_out(net, addr, port, &sock);
+	v6 = strchr(addr, ':');
+	if (v6)
+		skb = hb_build_out6(net, addr, port, &sock);
+	else
+		skb = hb_build_out(net, addr, port, &sock);
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	strscpy(hb_pkts[hb_nr_pkts].name, name, HB_NAME_LEN);
 	hb_pkts[hb_nr_pkts].sock = sock;
+	hb_pkts[hb_nr_pkts].pf = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	hb_pkts[hb_nr_pkts++].skb = skb;
 	return 0;
 }
@@ -504,7 +654,7 @@ static int hb_add_pkt(const char *args)
 	const char *hex;
 	struct sk_buff *skb;
 	unsigned int len;
-	u8 *frame;
+	u8 *frame, pf;
 
 	if (hb_nr_pkts == HB_MAX_PKTS)
 		return -ENOSPC;
@@ -521,11 +671,12 @@ static int hb_add_pkt(const char *args)
 		kfree(frame);
 		return -EINVAL;
 	}
-	skb = hb_build(net, frame, len);
+	skb = hb_build(net, frame, len, &pf);
 	kfree(frame);
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	strscpy(hb_pkts[hb_nr_pkts].name, name, HB_NAME_LEN);
+	hb_pkts[hb_nr_pkts].pf = pf;
 	hb_pkts[hb_nr_pkts++].skb = skb;
 	return 0;
 }
@@ -581,6 +732,10 @@ static int hb_show(struct seq_file *m, void *v)
 	for (b = 0; hb_iter_ps && b < hb_batches; b++)
 		seq_printf(m, " %llu", hb_iter_ps[b]);
 	seq_putc(m, '\n');
+	for (p = 0; hb_ns && p < hb_run_pkts; p++)
+		if (hb_labels[p])
+			seq_printf(m, "# flowlabel %s 0x%05x\n", hb_names[p],
+				   hb_labels[p] - 1);
 	for (p = 0; hb_ns && p < hb_run_pkts; p++) {
 		for (c = 0; c < HB_NR_CFGS; c++) {
 			const u64 *ns = &hb_ns[(p * HB_NR_CFGS + c) *

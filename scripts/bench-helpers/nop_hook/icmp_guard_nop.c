@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The benchmark's floor: IPv4 hooks where icmp_guard has its own
+ * The benchmark's floor: IPv4 and IPv6 hooks where icmp_guard has its own
  * (NF_INET_LOCAL_IN and NF_INET_POST_ROUTING, at its priorities), in every
  * namespace, that accept everything at once. What icmp_guard costs beyond
  * this is the cost of its own work.
@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/net_namespace.h>
 
 static unsigned int nop_hook(void *priv, struct sk_buff *skb,
@@ -29,6 +30,18 @@ static const struct nf_hook_ops nop_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_POST_ROUTING,
 		.priority	= NF_IP_PRI_LAST,
+	},
+	{
+		.hook		= nop_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_FILTER - 1,
+	},
+	{
+		.hook		= nop_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP6_PRI_LAST,
 	},
 };
 
