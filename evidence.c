@@ -58,8 +58,7 @@
 struct ig_ev_flow {
 	u64 tag;		/* the flow's keyed hash; 0: free */
 	u64 last;		/* jiffies64 of its newest datagram */
-	struct ig_ev_span span[IG_EV_SPANS];
-	u8 head;		/* the newest span */
+	struct ig_ev_span span[IG_EV_SPANS];	/* seq_n 0: empty */
 };
 
 /*
@@ -189,12 +188,61 @@ static void ig_ev_join(struct ig_ev_span *a, const struct ig_ev_span *b)
 }
 
 /*
+ * Span H was just joined: it may now bridge the gap between it and another
+ * of the flow's spans (the run that filled the gap was published last).
+ * Join those too, each into H, and empty them: at most IG_EV_SPANS - 1.
+ */
+static void ig_ev_coalesce(struct ig_ev_flow *f, struct ig_ev_span *h)
+{
+	struct ig_ev_span *k, j;
+	bool again = true;
+	int i;
+
+	while (again) {
+		again = false;
+		for (i = 0; i < IG_EV_SPANS; i++) {
+			k = &f->span[i];
+			if (k == h)
+				continue;
+			if (ig_ev_joins(h, k)) {
+				ig_ev_join(h, k);
+			} else if (ig_ev_joins(k, h)) {
+				j = *k;
+				ig_ev_join(&j, h);
+				*h = j;
+			} else {
+				continue;
+			}
+			k->seq_n = 0;
+			again = true;
+		}
+	}
+}
+
+/* Where a span that joins none goes: an empty slot, else the stalest. */
+static struct ig_ev_span *ig_ev_slot(struct ig_ev_flow *f)
+{
+	struct ig_ev_span *v = &f->span[0];
+	int i;
+
+	for (i = 0; i < IG_EV_SPANS; i++) {
+		if (!f->span[i].seq_n)
+			return &f->span[i];
+		if (time_before64(f->span[i].stamp, v->stamp))
+			v = &f->span[i];
+	}
+	return v;
+}
+
+/*
  * Put span S of flow TAG into table T: joined to one of the flow's spans
- * it continues or precedes, if MERGE, else as the flow's newest. A flow
+ * it continues or precedes, if MERGE, else in a slot of its own. A flow
  * sent from several CPUs (a TCP socket's process context here, its ACK
- * clocked softirq there) publishes its runs out of order; joining them
- * keeps the flow in few, large spans, as if one CPU had sent it all.
- * IRQs off.
+ * clocked softirq there) publishes its runs out of order; joining them,
+ * and then the spans a run bridges, keeps the flow in few, large spans, as
+ * if one CPU had sent it all: without the second step a flow sent from
+ * two CPUs by turns (PREEMPT_RT moves a sender often) left a span per gap
+ * and pushed a segment of two seconds before out of its four. IRQs off.
  */
 static void ig_ev_publish(struct ig_ev_table *t, u64 tag,
 			  const struct ig_ev_span *s, bool merge)
@@ -221,6 +269,7 @@ found:
 		h = &f->span[i];
 		if (ig_ev_joins(h, s)) {
 			ig_ev_join(h, s);
+			ig_ev_coalesce(f, h);
 			goto out;
 		}
 		if (ig_ev_joins(s, h)) {
@@ -228,11 +277,11 @@ found:
 
 			ig_ev_join(&j, h);
 			*h = j;
+			ig_ev_coalesce(f, h);
 			goto out;
 		}
 	}
-	f->head = (f->head + 1) % IG_EV_SPANS;
-	f->span[f->head] = *s;
+	*ig_ev_slot(f) = *s;
 out:
 	raw_spin_unlock(&b->lock);
 }

@@ -210,9 +210,12 @@ expect "limiter: r1's address from a new MAC, 30 times: 5 pass the limiter, then
 	--src-mac 02:00:00:00:00:77 -n 30
 # All five: r1's bucket was untouched, and is empty now, so the limiter's
 # GC (each second, it frees full buckets) keeps its entry for 5 s, while
-# senders is read.
+# senders is read. The first makes r2 the router: check_gateway off, so
+# that the other four are judged by the limiter.
+ig_sysctl "$victim" check_gateway 0
 expect "limiter: r1's own bucket untouched, all 5 pass" \
 	"InRedirects=5 Accepted=5" -n 5
+ig_sysctl "$victim" check_gateway 1
 senders=$(ig_nsh "$victim" 'cat /proc/net/icmp_guard/senders')
 sed 's/^/# senders: /' <<<"$senders"
 check "senders lists fe80::1 with r1's MAC" \
