@@ -341,6 +341,13 @@ static int ig6_check_evidence(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * The checks in IPv4's order (ipv4.c), for the same reason: the limiter
+ * comes after the checks that say who sent the Redirect (2, the route; 3,
+ * the link-layer address), so that Redirects forged from other addresses,
+ * or from the router's address and another MAC, get no sender entry and
+ * draw nothing from the namespace's bucket, which IPv4 shares.
+ */
 static int ig6_judge(struct sk_buff *skb, struct ig_msg *m)
 {
 	static const u8 no_mac[ETH_ALEN];
@@ -349,11 +356,6 @@ static int ig6_judge(struct sk_buff *skb, struct ig_msg *m)
 	int ret;
 
 	ret = ig6_check_wellformed(skb, r);
-	if (ret)
-		return ret;
-	ret = icmp_guard_rl_check6(m->ign, &r->saddr,
-				   m->has_mac ? m->src_mac : no_mac,
-				   &m->sender);
 	if (ret)
 		return ret;
 	if (READ_ONCE(knobs->check_gateway)) {
@@ -366,6 +368,11 @@ static int ig6_judge(struct sk_buff *skb, struct ig_msg *m)
 		if (ret)
 			return ret;
 	}
+	ret = icmp_guard_rl_check6(m->ign, &r->saddr,
+				   m->has_mac ? m->src_mac : no_mac,
+				   &m->sender);
+	if (ret)
+		return ret;
 	if (READ_ONCE(knobs->check_new_gateway)) {
 		ret = ig6_check_target(r);
 		if (ret)

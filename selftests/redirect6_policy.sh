@@ -10,7 +10,8 @@
 # TLLA, embedded source and destination checks, and the evidence of the
 # embedded datagram; each check_* knob switched off, policy monitor and
 # block, Redirects Linux ignores (IgnoredNoAccept), the shared rate
-# limiter keyed by the 128-bit address and the MAC, bad sysctl writes, the
+# limiter keyed by the 128-bit address and the MAC, after checks 2 and 3
+# (forged sources spend no namespace credit), bad sysctl writes, the
 # log line. Topology of setup_lan6 (lib.sh), and a namespace "side" on the
 # victim's eth1 for the other link; the Redirects come from the attacker's
 # port, from r1's link-local address and MAC unless a case says otherwise.
@@ -202,20 +203,27 @@ expect "accept_redirects=1, forwarding=0: judged again, refused" \
 	"InRedirects=1 Dropped=1 DropLladdr=1" --src-mac "$ATTACKER_MAC" \
 	-g $LL_ATTACKER
 
-# ---- the shared rate limiter: address and MAC
+# ---- the shared rate limiter: address and MAC, after checks 2 and 3
 ig_nsh "$victim" 'echo 5 > /proc/sys/net/ipv4/icmp_guard/burst && echo 1 > /proc/sys/net/ipv4/icmp_guard/rate'
 ig_sleep 1
-expect "limiter: r1's address from a new MAC, 30 times: 5 pass the limiter, then refused" \
-	"InRedirects=30 Dropped=30 DropLladdr=5 DropRateLimited=25" \
+no_entry() { ! ig_nsh "$victim" 'cat /proc/net/icmp_guard/senders' | grep -q "^$1 $2 "; }
+expect "limiter: r1's address from a new MAC, 30 times: refused by the link-layer check, before the limiter" \
+	"InRedirects=30 Dropped=30 DropLladdr=30" \
 	--src-mac 02:00:00:00:00:77 -n 30
-# All five: r1's bucket was untouched, and is empty now, so the limiter's
-# GC (each second, it frees full buckets) keeps its entry for 5 s, while
-# senders is read. The first makes r2 the router: check_gateway off, so
-# that the other four are judged by the limiter.
+check "limiter: that MAC got no sender entry" no_entry fe80::1 02:00:00:00:00:77
+# Keyed by address and MAC: with checks 2 and 3 off, the new MAC gets a
+# bucket of its own (5 pass, the rest refused), and r1's is untouched (all
+# five pass). Each bucket is empty then, so the limiter's GC (each second,
+# it frees full buckets) keeps both entries for 5 s, while senders is read.
 ig_sysctl "$victim" check_gateway 0
-expect "limiter: r1's own bucket untouched, all 5 pass" \
+ig_sysctl "$victim" check_lladdr 0
+expect "limiter (checks 2 and 3 off): r1's address from a new MAC, 30 times: 5 pass, then refused" \
+	"InRedirects=30 Accepted=5 Dropped=25 DropRateLimited=25" \
+	--src-mac 02:00:00:00:00:77 -n 30
+expect "limiter (checks 2 and 3 off): r1's own bucket untouched, all 5 pass" \
 	"InRedirects=5 Accepted=5" -n 5
 ig_sysctl "$victim" check_gateway 1
+ig_sysctl "$victim" check_lladdr 1
 senders=$(ig_nsh "$victim" 'cat /proc/net/icmp_guard/senders')
 sed 's/^/# senders: /' <<<"$senders"
 check "senders lists fe80::1 with r1's MAC" \
@@ -223,6 +231,25 @@ check "senders lists fe80::1 with r1's MAC" \
 check "senders lists fe80::1 with the flood's MAC, apart" \
 	grep -q "^fe80::1 02:00:00:00:00:77 " <<<"$senders"
 ig_nsh "$victim" 'echo 1000000 > /proc/sys/net/ipv4/icmp_guard/rate && echo 1000000 > /proc/sys/net/ipv4/icmp_guard/burst'
+
+# Forged from 40 other link-local addresses: refused as not from the
+# router, before the limiter, so they draw nothing from the namespace's
+# bucket (20, 1 a second: it would be empty after 20), which IPv4's real
+# gateway shares; r1's own Redirect then passes.
+ig_nsh "$victim" 'echo 1 > /proc/sys/net/ipv4/icmp_guard/global_rate && echo 20 > /proc/sys/net/ipv4/icmp_guard/global_burst'
+senders0=$(ig_stat "$victim" Senders)
+reset_victim6_routes
+ig_snap "$victim"
+for i in $(seq 40); do
+	inject6 "$attacker" --src-mac "$ATTACKER_MAC" -s fe80::1:$i --no-rh
+done
+ig_wait_for 10 moved 40 || :
+check_deltas "$victim" "40 forged sources: refused as not the router, no namespace credit spent" \
+	InRedirects=40 Dropped=40 DropNotGateway=40
+check_eq "40 forged sources: no sender entry" "$senders0" \
+	"$(ig_stat "$victim" Senders)"
+expect "r1's own after them: accepted" "$OK"
+ig_nsh "$victim" 'echo 1000000 > /proc/sys/net/ipv4/icmp_guard/global_rate && echo 1000000 > /proc/sys/net/ipv4/icmp_guard/global_burst'
 
 # ---- sysctls: bad writes fail and change nothing
 for knob in policy check_gateway check_lladdr check_new_gateway check_tlla \
