@@ -237,7 +237,6 @@ ig_nsh "$victim" 'echo 1000000 > /proc/sys/net/ipv4/icmp_guard/rate && echo 1000
 # bucket (20, 1 a second: it would be empty after 20), which IPv4's real
 # gateway shares; r1's own Redirect then passes.
 ig_nsh "$victim" 'echo 1 > /proc/sys/net/ipv4/icmp_guard/global_rate && echo 20 > /proc/sys/net/ipv4/icmp_guard/global_burst'
-senders0=$(ig_stat "$victim" Senders)
 reset_victim6_routes
 ig_snap "$victim"
 for i in $(seq 40); do
@@ -246,8 +245,8 @@ done
 ig_wait_for 10 moved 40 || :
 check_deltas "$victim" "40 forged sources: refused as not the router, no namespace credit spent" \
 	InRedirects=40 Dropped=40 DropNotGateway=40
-check_eq "40 forged sources: no sender entry" "$senders0" \
-	"$(ig_stat "$victim" Senders)"
+no_forged_entry() { ! ig_nsh "$victim" 'cat /proc/net/icmp_guard/senders' | grep -q '^fe80::1:'; }
+check "40 forged sources: no sender entry for any" no_forged_entry
 expect "r1's own after them: accepted" "$OK"
 ig_nsh "$victim" 'echo 1000000 > /proc/sys/net/ipv4/icmp_guard/global_rate && echo 1000000 > /proc/sys/net/ipv4/icmp_guard/global_burst'
 
