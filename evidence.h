@@ -7,10 +7,15 @@
 #ifndef _ICMP_GUARD_EVIDENCE_H
 #define _ICMP_GUARD_EVIDENCE_H
 
+/* For the unaligned accessors, from asm/ before 6.12 and linux/ since. */
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/seqlock.h>
+#include <net/tcp_states.h>
 
 #include "icmp_guard.h"
 
@@ -55,6 +60,46 @@ struct ig_ev_open {
 	u64 key[IG_EV_KEY_WORDS];
 	struct ig_ev_span span;
 };
+
+/* The TCP states in which a socket sends what its peer asked for. */
+#define IG_TCPF_LIVE (TCPF_SYN_SENT | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | \
+		      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | TCPF_LAST_ACK | \
+		      TCPF_CLOSING)
+
+/*
+ * The flow and "sequence" of a datagram of protocol PROTO from the first 8
+ * bytes of its transport header, L4, the same for each family's feed of
+ * the record and for its evidence check, so that both sides key a datagram
+ * alike: TCP's ports and sequence number, UDP's ports, an echo request's
+ * (ICMP or ICMPv6) identifier as SPORT, and as its sequence its echo
+ * sequence number and checksum. False for anything else.
+ */
+static __always_inline bool ig_ev_l4(const u8 *l4, u8 proto, __be16 *sport,
+				     __be16 *dport, u32 *seq)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		*seq = get_unaligned_be32(l4 + 4);
+		break;
+	case IPPROTO_UDP:
+		*seq = 0;
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (l4[0] != (proto == IPPROTO_ICMP ? ICMP_ECHO :
+					ICMPV6_ECHO_REQUEST) || l4[1] != 0)
+			return false;
+		*sport = get_unaligned((__be16 *)(l4 + 4));
+		*seq = get_unaligned_be16(l4 + 6) << 16 |
+		       get_unaligned_be16(l4 + 2);
+		return true;
+	default:
+		return false;
+	}
+	*sport = get_unaligned((__be16 *)l4);
+	*dport = get_unaligned((__be16 *)(l4 + 2));
+	return true;
+}
 
 DECLARE_PER_CPU_ALIGNED(struct ig_ev_open, ig_ev_open);
 

@@ -282,38 +282,6 @@ static int ig_check_inner_source(const struct ig_redirect *r)
 }
 
 /*
- * The flow and "sequence" of a datagram from the first 8 bytes of its
- * transport header, the same for the egress record's feed and for check
- * 6, so that both sides key a datagram alike: TCP's ports and sequence
- * number, UDP's ports, an echo request's identifier, and as its sequence
- * its echo sequence number and checksum. False for anything else.
- */
-static __always_inline bool ig_ev4_l4(const u8 *l4, struct ig_ev4_key *k,
-				      u32 *seq)
-{
-	switch (k->proto) {
-	case IPPROTO_TCP:
-		*seq = get_unaligned_be32(l4 + 4);
-		break;
-	case IPPROTO_UDP:
-		*seq = 0;
-		break;
-	case IPPROTO_ICMP:
-		if (l4[0] != ICMP_ECHO || l4[1] != 0)
-			return false;
-		k->sport = get_unaligned((__be16 *)(l4 + 4));
-		*seq = get_unaligned_be16(l4 + 6) << 16 |
-		       get_unaligned_be16(l4 + 2);
-		return true;
-	default:
-		return false;
-	}
-	k->sport = get_unaligned((__be16 *)l4);
-	k->dport = get_unaligned((__be16 *)(l4 + 2));
-	return true;
-}
-
-/*
  * Check 6: the embedded datagram is one this host sent through this gateway,
  * out of this device, within evidence_ms (see evidence.c for the record).
  * Only what a forger cannot make this host send counts: TCP and connected
@@ -345,7 +313,7 @@ static int ig_check_evidence(struct sk_buff *skb, const struct ig_redirect *r,
 				r->inner.ihl * 4, sizeof(_l4), _l4);
 	if (!l4)
 		return IG_DROP_MALFORMED;
-	if (!ig_ev4_l4(l4, &k, &seq))
+	if (!ig_ev_l4(l4, k.proto, &k.sport, &k.dport, &seq))
 		return IG_DROP_INNER_PROTO;
 	if (!icmp_guard_ev_match(r->m.ign, &k, sizeof(k), ntohs(r->inner.id),
 				 seq, window))
@@ -529,11 +497,6 @@ static unsigned int icmp_guard_hook(void *priv, struct sk_buff *skb,
  * The egress record's feed
  */
 
-/* The TCP states in which a socket sends what its peer asked for. */
-#define IG_TCPF_LIVE (TCPF_SYN_SENT | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | \
-		      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | TCPF_LAST_ACK | \
-		      TCPF_CLOSING)
-
 /*
  * Record a datagram of a local socket that leaves through a gateway, if it
  * is of a kind a forger cannot make this host send (see ig_check_evidence):
@@ -630,7 +593,8 @@ static noinline void ig_out_record(struct icmp_guard_net *ign,
 	u16 nid;
 
 	if (!ig_out_span(skb, &nid, &seq, &nseq) ||
-	    !ig_ev4_l4(skb_network_header(skb) + ip_hdrlen(skb), &k, &seq))
+	    !ig_ev_l4(skb_network_header(skb) + ip_hdrlen(skb), k.proto,
+		      &k.sport, &k.dport, &seq))
 		return;
 	icmp_guard_ev_record(ign, skb->sk, rt, 0, &k, sizeof(k), ntohs(iph->id),
 			     nid, seq, nseq, k.proto != IPPROTO_ICMP);

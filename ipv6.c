@@ -264,36 +264,6 @@ static int ig6_check_inner_source(const struct ig6_redirect *r)
 }
 
 /*
- * The flow and "sequence" of a datagram from the first 8 bytes of its
- * transport header, the same for the record's feed and for check 7: TCP's
- * ports and sequence number, UDP's ports, an echo request's identifier,
- * and as its sequence its sequence number and checksum.
- */
-static bool ig_ev6_l4(const u8 *l4, struct ig_ev6_key *k, u32 *seq)
-{
-	switch (k->proto) {
-	case IPPROTO_TCP:
-		*seq = get_unaligned_be32(l4 + 4);
-		break;
-	case IPPROTO_UDP:
-		*seq = 0;
-		break;
-	case IPPROTO_ICMPV6:
-		if (l4[0] != ICMPV6_ECHO_REQUEST || l4[1] != 0)
-			return false;
-		k->sport = get_unaligned((__be16 *)(l4 + 4));
-		*seq = get_unaligned_be16(l4 + 6) << 16 |
-		       get_unaligned_be16(l4 + 2);
-		return true;
-	default:
-		return false;
-	}
-	k->sport = get_unaligned((__be16 *)l4);
-	k->dport = get_unaligned((__be16 *)(l4 + 2));
-	return true;
-}
-
-/*
  * Check 7: the embedded datagram is one this host sent to the destination,
  * through this router, out of this device, within evidence_ms, with the
  * flow label it had (see ig6_out()). A Redirect without a Redirected
@@ -334,7 +304,7 @@ static int ig6_check_evidence(struct sk_buff *skb,
 	k.ifindex = r->m.dev->ifindex;
 	k.flowlabel = ip6_flowlabel(&r->inner);
 	k.proto = nexthdr;
-	if (!ig_ev6_l4(l4, &k, &seq))
+	if (!ig_ev_l4(l4, k.proto, &k.sport, &k.dport, &seq))
 		return IG_DROP_INNER_PROTO;
 	if (!icmp_guard_ev_match(r->m.ign, &k, sizeof(k), 0, seq, window))
 		return IG_DROP_NO_EVIDENCE;
@@ -505,10 +475,6 @@ static unsigned int ig6_hook(void *priv, struct sk_buff *skb,
  * The egress record's feed
  */
 
-#define IG_TCPF_LIVE (TCPF_SYN_SENT | TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | \
-		      TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | TCPF_LAST_ACK | \
-		      TCPF_CLOSING)
-
 /*
  * Record a datagram this host sends through a router: TCP of a live
  * connection's own socket, UDP of a connected socket with a flow label,
@@ -580,7 +546,7 @@ static noinline void ig6_out(struct icmp_guard_net *ign, struct sk_buff *skb,
 	if (!l4)
 		return;
 	k.proto = nexthdr;
-	if (!ig_ev6_l4(l4, &k, &seq))
+	if (!ig_ev_l4(l4, k.proto, &k.sport, &k.dport, &seq))
 		return;
 	if (k.proto == IPPROTO_TCP) {
 		const struct tcphdr *th = (const struct tcphdr *)l4;
