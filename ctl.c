@@ -28,16 +28,20 @@ static int ig_senders_max = 1 << 20;
 static int ig_evidence_ms_min = 10;
 static int ig_evidence_ms_max = 60000;
 
-#define IG_KNOB(name, min, max)						\
-[IG_K_##name] = {							\
+/* A knob of a family's defaults (the template; each netns gets a copy). */
+#define IG_CFG_KNOB(cfg, name, min, max)				\
+{									\
 	.procname	= #name,					\
-	.data		= (void *)&icmp_guard_default_cfg.name,		\
+	.data		= (void *)&(cfg).name,				\
 	.maxlen		= sizeof(int),					\
 	.mode		= 0644,						\
 	.proc_handler	= proc_dointvec_minmax,				\
 	.extra1		= min,						\
 	.extra2		= max,						\
 }
+
+#define IG_KNOB(name, min, max)						\
+	[IG_K_##name] = IG_CFG_KNOB(icmp_guard_default_cfg, name, min, max)
 
 /*
  * The knobs in table order. Those from IG_K_rate to IG_K_max_senders size
@@ -149,15 +153,7 @@ static int icmp_guard_sysctl4_register(struct net *net,
 }
 
 #define IG6_KNOB(name, min, max)					\
-{									\
-	.procname	= #name,					\
-	.data		= (void *)&icmp_guard_default_cfg6.name,	\
-	.maxlen		= sizeof(int),					\
-	.mode		= 0644,						\
-	.proc_handler	= proc_dointvec_minmax,				\
-	.extra1		= min,						\
-	.extra2		= max,						\
-}
+	IG_CFG_KNOB(icmp_guard_default_cfg6, name, min, max)
 
 /*
  * net.ipv6.icmp_guard.*: the same names, bounds and meaning as IPv4's, and
