@@ -52,6 +52,8 @@ def matches(ip, a):
         return False
     if socket.inet_ntoa(ip[16:20]) != a.dst:
         return False
+    if struct.unpack("!H", ip[2:4])[0] < a.min_len:
+        return False
     l4 = ip[ihl:]
     if a.proto == "icmp" and a.icmp_type is not None and l4[0] != a.icmp_type:
         return False
@@ -127,6 +129,8 @@ def main():
                    help="TCP flags byte, exactly")
     p.add_argument("--payload", action="store_true",
                    help="TCP: a segment that carries data")
+    p.add_argument("--min-len", type=int, default=0,
+                   help="IPv4: a datagram of at least this total length")
     p.add_argument("--quote", type=int, default=548)
     p.add_argument("--id-add", type=int, default=0)
     p.add_argument("--set-id", type=lambda s: int(s, 0))
