@@ -283,7 +283,12 @@ tso_info()
 	quoted tso
 	len=$(sed -n 's/.*tot_len \([0-9]*\).*/\1/p' "$qout.err")
 }
-tso_info --min-len 3001 --id-add 2 --seq-add $((2 * 1448))
+# The debug kernel once sent none in one capture's 10 s: up to six.
+len=""
+for _ in 1 2 3 4 5 6; do
+	tso_info --min-len 3001 --id-add 2 --seq-add $((2 * 1448))
+	[ "${len:-0}" -gt 3000 ] && break
+done
 check "the gateway saw one TSO packet (${len:-no} bytes)" \
 	test "${len:-0}" -gt 3000
 from_r1 "r1's Redirect about the 3rd segment of a TSO packet" \
