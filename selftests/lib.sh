@@ -336,6 +336,18 @@ ig_delta()
 	echo $(($(ig_stat "$1" "$2") - ${ig_snapshot[$1:$2]:-0}))
 }
 
+# ig_mib NS NAME...: the sum of Linux's own MIB counters NAME (nstat's
+# names: TcpExtLockDroppedIcmps, Ip6OutOctets, ...) in NS, absolute.
+ig_mib()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" nstat -az "$@" |
+		awk -v want=" $* " 'index(want, " " $1 " ") { n += $2 }
+			END { print n + 0 }'
+}
+
 # check_deltas NS DESCRIPTION NAME=DELTA...: every named counter moved by
 # exactly DELTA since ig_snap, and every other counter did not move.
 check_deltas()

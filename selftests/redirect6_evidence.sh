@@ -204,14 +204,9 @@ check "tcp bulk: r1 saw a segment with data" test -n "$bulk"
 # kernel takes longer). Read from its IPv6 MIB, not from ss's TCP info:
 # without CONFIG_INET_DIAG (the debug kernel) ss falls back to
 # /proc/net/tcp6, which has no byte counts.
-out_octets()
-{
-	ip netns exec "$victim" nstat -az Ip6OutOctets |
-		awk '$1 == "Ip6OutOctets" { print $2 }'
-}
-sent0=$(out_octets)
+sent0=$(ig_mib "$victim" Ip6OutOctets)
 ig_sleep 2
-sent_on() { [ "$(out_octets)" -ge $((sent0 + 100000)) ]; }
+sent_on() { [ "$(ig_mib "$victim" Ip6OutOctets)" -ge $((sent0 + 100000)) ]; }
 check "tcp bulk: the flow went on meanwhile" ig_wait_for 300 sent_on
 forge "tcp bulk: that segment, the flow label wrong: refused" "$NOEV" \
 	$LL_R1 "$(label_off "$bulk")"

@@ -76,9 +76,7 @@ via_r2() { [ "$(victim6_gw $V6_FAR)" = "$LL_R2" ]; }
 # segment is then a matter of timing, with or without the module.
 tcp_declined()
 {
-	ip netns exec "$victim" nstat -az TcpExtLockDroppedIcmps \
-		TcpExtOutOfWindowIcmps |
-		awk '$1 ~ /^TcpExt/ { n += $2 } END { print n + 0 }'
+	ig_mib "$victim" TcpExtLockDroppedIcmps TcpExtOutOfWindowIcmps
 }
 declined=0
 via_r2_or_declined() { via_r2 || [ "$(tcp_declined)" -gt "$declined" ]; }

@@ -60,12 +60,10 @@ while True:
 }
 
 via_r2() { [ "$(victim_gw $FAR)" = "$R2 redirected" ]; }
-lock_dropped()
+via_r2_or_lock_dropped()
 {
-	ip netns exec "$victim" nstat -az TcpExtLockDroppedIcmps |
-		awk '$1 == "TcpExtLockDroppedIcmps" { print $2 }'
+	via_r2 || [ "$(ig_mib "$victim" TcpExtLockDroppedIcmps)" -gt 0 ]
 }
-via_r2_or_lock_dropped() { via_r2 || [ "$(lock_dropped)" -gt 0 ]; }
 
 for mode in legacy nexthop vrf; do
 	ig_cleanup
